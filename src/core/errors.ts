@@ -1,0 +1,53 @@
+/**
+ * Domain errors. Adapters translate AWS error codes into these; nothing outside an adapter
+ * reads the name of an SDK error.
+ */
+export type MirrorErrorKind =
+  | 'eni-not-found'
+  | 'eni-not-supported'
+  | 'sessions-per-eni-limit'
+  | 'sources-per-target-limit'
+  | 'session-limit'
+  | 'target-not-found'
+  | 'filter-not-found'
+  | 'session-not-found'
+  | 'idempotent-mismatch'
+  | 'session-number-in-use'
+  | 'throttled'
+  | 'unauthorized'
+  | 'invalid-parameter'
+  | 'task-not-found'
+  | 'cluster-not-found'
+  | 'unknown';
+
+export class MirrorError extends Error {
+  override readonly name: string = 'MirrorError';
+  constructor(
+    readonly kind: MirrorErrorKind,
+    message: string,
+    /** The AWS error code behind it, when there is one (for logs and exit messages). */
+    readonly awsCode?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The event (or a DescribeTasks task) is not a valid ECS Task State Change: do not retry. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Configuration is unusable: every problem, one line each, naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}

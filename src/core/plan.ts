@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { CLUSTER_TAG, ENI_TAG, MANAGED_TAG, TASK_ARN_TAG } from './session.js';
+import type { TaskSnapshot } from './task.js';
+
+/** How every session we create is shaped; from configuration. */
+export interface SessionOptions {
+  readonly targetId: string;
+  readonly filterId: string;
+  /** 1..32766; lower numbers are evaluated first on an ENI. */
+  readonly sessionNumber: number;
+  /** VXLAN network identifier; EC2 picks one when absent. */
+  readonly virtualNetworkId?: number;
+  /** Bytes of each packet to mirror (1..8500); the whole packet when absent. */
+  readonly packetLength?: number;
+  /** Extra tags for every session (e.g. cost allocation); never overrides ours. */
+  readonly extraTags?: Readonly<Record<string, string>>;
+}
+
+export interface PlannedSession {
+  readonly networkInterfaceId: string;
+  readonly targetId: string;
+  readonly filterId: string;
+  readonly sessionNumber: number;
+  readonly virtualNetworkId?: number;
+  readonly packetLength?: number;
+  readonly description: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Same ENI + same session shape → same token, so repeated events cannot create two sessions. */
+  readonly clientToken: string;
+}
+
+/** EC2 caps descriptions at 255 characters and client tokens at 64 ASCII characters. */
+const MAX_DESCRIPTION = 255;
+
+export function planSessionForEni(task: TaskSnapshot, networkInterfaceId: string, options: SessionOptions): PlannedSession {
+  const tags: Record<string, string> = {
+    ...options.extraTags,
+    Name: `ecs-traffic-mirror ${task.clusterName}/${task.taskId}`,
+    [MANAGED_TAG]: 'true',
+    [TASK_ARN_TAG]: task.taskArn,
+    [CLUSTER_TAG]: task.clusterName,
+    [ENI_TAG]: networkInterfaceId,
+  };
+  const description = `Mirror of ECS task ${task.clusterName}/${task.taskId} (${networkInterfaceId}) by ecs-traffic-mirror`.slice(0, MAX_DESCRIPTION);
+  return {
+    networkInterfaceId,
+    targetId: options.targetId,
+    filterId: options.filterId,
+    sessionNumber: options.sessionNumber,
+    ...(options.virtualNetworkId === undefined ? {} : { virtualNetworkId: options.virtualNetworkId }),
+    ...(options.packetLength === undefined ? {} : { packetLength: options.packetLength }),
+    description,
+    tags,
+    clientToken: clientTokenFor(networkInterfaceId, options),
+  };
+}
+
+/**
+ * Derived from what makes a session the same session, so that a second delivery of an event
+ * returns the first call's session instead of creating another; a changed target or filter
+ * gives a new token rather than an IdempotentParameterMismatch.
+ */
+export function clientTokenFor(networkInterfaceId: string, options: SessionOptions, generation = 0): string {
+  const identity = [
+    networkInterfaceId,
+    options.targetId,
+    options.filterId,
+    options.sessionNumber,
+    options.virtualNetworkId ?? '',
+    options.packetLength ?? '',
+    generation,
+  ].join('|');
+  return `ecsmirror-${createHash('sha256').update(identity).digest('hex').slice(0, 40)}`;
+}
+
+/** The same plan under a new token: to recreate a session that was deleted after the first create. */
+export function withGeneration(plan: PlannedSession, options: SessionOptions, generation: number): PlannedSession {
+  return { ...plan, clientToken: clientTokenFor(plan.networkInterfaceId, options, generation) };
+}

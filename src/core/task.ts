@@ -1,0 +1,52 @@
+/** A network interface attached to a task, as ECS reports it. */
+export interface TaskEni {
+  readonly attachmentId: string;
+  /** PRECREATED, CREATED, ATTACHING, ATTACHED, DETACHING, DETACHED, DELETED, FAILED (or newer values). */
+  readonly status: string;
+  /** Absent until ECS has created the interface. */
+  readonly networkInterfaceId?: string;
+  readonly subnetId?: string;
+  readonly privateIPv4Address?: string;
+  readonly macAddress?: string;
+}
+
+/** What the product needs to know about one ECS task, from an event or from DescribeTasks. */
+export interface TaskSnapshot {
+  readonly taskArn: string;
+  /** Last path segment of the task ARN, in both the old and the new ARN formats. */
+  readonly taskId: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly lastStatus: string;
+  readonly desiredStatus?: string;
+  readonly launchType?: string;
+  /** `service:NAME` or `family:NAME`. */
+  readonly group?: string;
+  readonly serviceName?: string;
+  readonly family?: string;
+  readonly taskDefinitionArn?: string;
+  readonly availabilityZone?: string;
+  /** Grows with each state change; a higher version is newer. 0 when unknown (DescribeTasks). */
+  readonly version: number;
+  readonly enis: readonly TaskEni[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly stoppedReason?: string;
+  readonly stoppedAt?: string;
+}
+
+/** Statuses on which a task's interface can be mirrored: the first with an ATTACHED ENI wins. */
+export const MIRRORABLE_TASK_STATUSES: ReadonlySet<string> = new Set(['PENDING', 'ACTIVATING', 'RUNNING']);
+
+export const ATTACHED = 'ATTACHED';
+
+/** Last segment of an ARN path: works for `task/<id>` and `task/<cluster>/<id>` alike. */
+export function lastPathSegment(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  const parts = resource.split('/');
+  return parts[parts.length - 1] ?? arn;
+}
+
+/** A cluster's name from its ARN (`arn:…:cluster/NAME`) or the name itself. */
+export function clusterNameOf(clusterArnOrName: string): string {
+  return clusterArnOrName.startsWith('arn:') ? lastPathSegment(clusterArnOrName) : clusterArnOrName;
+}

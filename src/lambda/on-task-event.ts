@@ -1,0 +1,2 @@
+// Placeholder until the event path lands; replaced by the real handler.
+export const handler = async (): Promise<void> => {};

@@ -1,0 +1,64 @@
+import type { MirrorSession } from '../core/session.js';
+import type { PlannedSession } from '../core/plan.js';
+import type { TaskSnapshot } from '../core/task.js';
+
+/**
+ * EC2 Traffic Mirroring, as the product needs it. Implementations throw MirrorError (never an
+ * SDK error) and retry throttling themselves before giving up.
+ */
+export interface Ec2Mirroring {
+  /** Every session on any of these ENIs (any owner, any target), in as few calls as possible. */
+  findSessionsForEnis(networkInterfaceIds: readonly string[]): Promise<MirrorSession[]>;
+  /** Every session to this target, page by page (1000 a page). */
+  listSessionsForTarget(targetId: string): AsyncIterable<MirrorSession[]>;
+  createSession(plan: PlannedSession): Promise<MirrorSession>;
+  deleteSession(sessionId: string): Promise<void>;
+  /** The session with this id, or undefined when it no longer exists. */
+  findSession(sessionId: string): Promise<MirrorSession | undefined>;
+}
+
+export interface StoppedTaskQuery {
+  readonly cluster: string;
+  readonly serviceName: string;
+}
+
+/** ECS, as the product needs it. Implementations throw MirrorError. */
+export interface EcsTasks {
+  listClusterArns(): Promise<string[]>;
+  /** Task ARNs of a cluster with this desired status, page by page. */
+  listTaskArns(cluster: string, desiredStatus: 'RUNNING' | 'STOPPED', serviceName?: string): AsyncIterable<string[]>;
+  /** At most 100 ARNs a call (the ECS limit); tags included. */
+  describeTasks(cluster: string, taskArns: readonly string[]): Promise<TaskSnapshot[]>;
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
+  tagTask(taskArn: string, tags: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export type LogAttributes = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, attributes?: LogAttributes): void;
+  info(message: string, attributes?: LogAttributes): void;
+  warn(message: string, attributes?: LogAttributes): void;
+  error(message: string, attributes?: LogAttributes): void;
+}
+
+export interface Metrics {
+  /** Adds to a count metric (EMF in Lambda). */
+  count(name: string, value?: number): void;
+  /** Writes what was counted; called once per invocation. */
+  flush(): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export const noMetrics: Metrics = { count() {}, flush() {} };
