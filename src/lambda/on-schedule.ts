@@ -1,2 +1,47 @@
-// Placeholder until reconcile lands; replaced by the real handler.
-export const handler = async (): Promise<void> => {};
+import type { AppDeps } from '../app/deps.js';
+import { METRIC } from '../app/deps.js';
+import { reconcile, type ReconcileReport } from '../app/reconcile.js';
+import { composeAppDeps } from '../aws/compose.js';
+import { ConfigError } from '../core/errors.js';
+import { powertoolsLogger, powertoolsMetrics } from './observability.js';
+
+let deps: AppDeps | undefined;
+
+function appDeps(): AppDeps {
+  if (deps) return deps;
+  const logger = powertoolsLogger();
+  try {
+    deps = composeAppDeps({ env: process.env, logger, metrics: powertoolsMetrics() });
+  } catch (error) {
+    if (error instanceof ConfigError) logger.error(`invalid configuration: ${error.problems.join('; ')}`);
+    throw error;
+  }
+  return deps;
+}
+
+/** Overall coverage of the sweep, for the dashboard: mirrored / mirrorable ENIs, in percent. */
+export function overallCoverage(report: ReconcileReport): number {
+  const mirrored = report.clusters.reduce((sum, c) => sum + c.mirrored, 0);
+  const mirrorable = report.clusters.reduce((sum, c) => sum + c.enis - c.unsupported, 0);
+  return mirrorable === 0 ? 100 : (mirrored / mirrorable) * 100;
+}
+
+/**
+ * The scheduled sweep. Throws when any repair failed, so that the function's Errors alarm
+ * fires; what it did is logged either way.
+ */
+export const handler = async (): Promise<ReconcileReport> => {
+  const app = appDeps();
+  try {
+    const report = await reconcile(app, { dryRun: false, ...(app.config.createRatePerSecond ? { actionsPerSecond: app.config.createRatePerSecond } : {}) });
+    app.metrics.percent(METRIC.coverage, overallCoverage(report));
+    app.logger.info('reconcile report', { clusters: report.clusters, created: report.created.length, deleted: report.deleted.length, unmirrored: report.unmirrored.length });
+    if (report.failures.length > 0) {
+      app.logger.error('reconcile could not repair everything', { failures: report.failures });
+      throw new Error(`reconcile: ${report.failures.length} repairs failed; first: ${report.failures[0]?.message}`);
+    }
+    return report;
+  } finally {
+    app.metrics.flush();
+  }
+};

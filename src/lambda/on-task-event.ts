@@ -1,2 +1,66 @@
-// Placeholder until the event path lands; replaced by the real handler.
-export const handler = async (): Promise<void> => {};
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { AppDeps } from '../app/deps.js';
+import { handleTaskEvents } from '../app/handle-task-events.js';
+import type { TaskEventResult } from '../app/results.js';
+import { composeAppDeps } from '../aws/compose.js';
+import { ConfigError } from '../core/errors.js';
+import { powertoolsLogger, powertoolsMetrics } from './observability.js';
+
+let deps: AppDeps | undefined;
+
+/** Built on the first invocation and kept: clients are reused across warm invocations. */
+function appDeps(): AppDeps {
+  if (deps) return deps;
+  const logger = powertoolsLogger();
+  try {
+    deps = composeAppDeps({ env: process.env, logger, metrics: powertoolsMetrics() });
+  } catch (error) {
+    if (error instanceof ConfigError) logger.error(`invalid configuration: ${error.problems.join('; ')}`);
+    throw error;
+  }
+  return deps;
+}
+
+function isSqsEvent(event: unknown): event is SQSEvent {
+  return typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
+}
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * Two ways in: an EventBridge event directly (the seed's wiring; a failure throws so that
+ * Lambda retries and then dead-letters it), or an SQS batch of them (the construct's wiring;
+ * failed records are returned for SQS to redeliver, then dead-letter).
+ */
+export const handler = async (event: unknown): Promise<SQSBatchResponse | TaskEventResult> => {
+  const app = appDeps();
+  try {
+    if (isSqsEvent(event)) {
+      const results = await handleTaskEvents(
+        event.Records.map((record) => parseBody(record.body)),
+        app,
+      );
+      const failed = event.Records.filter((_, index) => results[index]?.failure !== undefined);
+      return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
+    }
+    const [result] = await handleTaskEvents([event], app);
+    if (!result) throw new Error('no result for the event');
+    if (result.failure) throw new TaskEventFailedError(result);
+    return result;
+  } finally {
+    app.metrics.flush();
+  }
+};
+
+export class TaskEventFailedError extends Error {
+  override readonly name = 'TaskEventFailedError';
+  constructor(readonly result: TaskEventResult) {
+    super(`${result.failure?.awsCode ?? result.failure?.kind}: ${result.failure?.message}`);
+  }
+}

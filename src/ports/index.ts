@@ -50,6 +50,8 @@ export interface Logger {
 export interface Metrics {
   /** Adds to a count metric (EMF in Lambda). */
   count(name: string, value?: number): void;
+  /** Records a percentage (coverage). */
+  percent(name: string, value: number): void;
   /** Writes what was counted; called once per invocation. */
   flush(): void;
 }
@@ -61,4 +63,4 @@ export const systemClock: Clock = {
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export const noMetrics: Metrics = { count() {}, flush() {} };
+export const noMetrics: Metrics = { count() {}, percent() {}, flush() {} };

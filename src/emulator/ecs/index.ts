@@ -1,13 +1,122 @@
-// Placeholder: the ECS emulation is being built (createEcsEmulation).
-import { ApiError, type EcsEmulation, type EmulatorContext } from '../context.js';
+import type { EcsEmulation, EmulatorContext } from '../context.js';
+import { EcsApi } from './api.js';
+import type { TaskArnFormat } from './arns.js';
+import { TaskEventStream, type DeliveryStats } from './event-stream.js';
+import { TaskLifecycle, nextStatus } from './lifecycle.js';
+import type { TaskRecord, TaskStatus } from './model.js';
+import type { EcsRuntime } from './runtime.js';
+import { ServiceScheduler } from './scheduler.js';
+import { StateWatch } from './state-watch.js';
+import { EcsStore } from './store.js';
+import { TimerSet } from './timers.js';
+import { taskView } from './views.js';
 
-export function createEcsEmulation(_context: EmulatorContext): EcsEmulation {
-  return {
-    handle: async (operation) => {
-      throw new ApiError('UnknownOperationException', `ECS operation ${operation} is not emulated yet`);
+export { ECS_OPERATIONS } from './api.js';
+export type { TaskArnFormat } from './arns.js';
+export type { DeliveryStats } from './event-stream.js';
+export type { TaskStatus } from './model.js';
+
+export interface EcsEmulatorOptions {
+  /** ARN format of new tasks: `long` (`task/<cluster>/<id>`, default) or `old` (`task/<uuid>`). */
+  readonly taskArnFormat?: TaskArnFormat;
+  /** How long STOPPED tasks stay describable; default one hour, as on ECS. */
+  readonly stoppedTaskRetentionMs?: number;
+}
+
+/** The ECS emulation plus what tests, demos and benchmarks use in-process. */
+export interface EcsEmulator extends EcsEmulation {
+  /** Calls per operation since start, throttled ones included. */
+  operationCounts(): Record<string, number>;
+  /** Calls answered with ThrottlingException, per operation. */
+  throttledCounts(): Record<string, number>;
+  /** Events announced and delivered, with the faults applied to them. */
+  deliveryStats(): DeliveryStats;
+  /** Changes the ARN format of tasks started from now on. */
+  setTaskArnFormat(format: TaskArnFormat): void;
+  /** The task as DescribeTasks (with tags) would answer it, or undefined. */
+  describeTask(taskArn: string): Record<string, unknown> | undefined;
+  /** Resolves with the task once it has been in `status`; rejects on timeout or when it stopped first. */
+  waitForTaskStatus(taskArn: string, status: TaskStatus, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /**
+   * Resolves when nothing is left to happen: every task RUNNING as desired or STOPPED, every
+   * service at its desired count, and no event held back for reordering.
+   */
+  idle(timeoutMs?: number): Promise<void>;
+  /** Errors thrown inside timer callbacks (expected to stay empty). */
+  backgroundErrors(): readonly unknown[];
+}
+
+const DEFAULT_WAIT_MS = 10_000;
+const HOUR_MS = 3_600_000;
+
+export function createEcsEmulation(context: EmulatorContext, options: EcsEmulatorOptions = {}): EcsEmulator {
+  const timers = new TimerSet();
+  const watch = new StateWatch();
+  const visited = new WeakMap<TaskRecord, Set<TaskStatus>>();
+  const store = new EcsStore(context);
+  // A reordered event waits for its successor, or two steps when the task has come to rest.
+  const events = new TaskEventStream(context.random, () => context.faults(), timers, () => 2 * context.timing().stepDelayMs + 20);
+  const lifecycle = new TaskLifecycle(context, events, timers, (task) => {
+    const statuses = visited.get(task) ?? new Set<TaskStatus>();
+    statuses.add(task.lastStatus);
+    visited.set(task, statuses);
+    watch.changed();
+  });
+  const runtime: EcsRuntime = { context, store, lifecycle, taskArnFormat: options.taskArnFormat ?? 'long' };
+  const api = new EcsApi(runtime);
+  const scheduler = new ServiceScheduler(
+    context,
+    store,
+    lifecycle,
+    timers,
+    {
+      stoppedTaskRetentionMs: options.stoppedTaskRetentionMs ?? HOUR_MS,
+      taskArnFormat: () => runtime.taskArnFormat,
     },
-    close: () => {},
-    eventsAfter: () => [],
-    subscribe: () => () => {},
+    () => watch.changed(),
+  );
+  scheduler.start();
+
+  const tasksAtRest = (): boolean => {
+    for (const task of store.allTasks()) if (nextStatus(task) !== undefined) return false;
+    return true;
+  };
+
+  return {
+    handle: async (operation, input) => api.handle(operation, input),
+    eventsAfter: (sequence) => events.eventsAfter(sequence),
+    subscribe: (subscriber) => events.subscribe(subscriber),
+    operationCounts: () => api.operationCounts(),
+    throttledCounts: () => api.throttledCounts(),
+    deliveryStats: () => ({ ...events.stats }),
+    setTaskArnFormat: (format) => {
+      runtime.taskArnFormat = format;
+    },
+    describeTask: (taskArn) => {
+      const task = store.findTask(taskArn);
+      return task && taskView(task, context.region, true);
+    },
+    waitForTaskStatus: async (taskArn, status, timeoutMs = DEFAULT_WAIT_MS) => {
+      const task = store.findTask(taskArn);
+      if (!task) throw new Error(`no task ${taskArn}`);
+      await watch.waitUntil(
+        () => {
+          if (visited.get(task)?.has(status)) return true;
+          if (task.lastStatus === 'STOPPED') throw new Error(`task ${taskArn} stopped without reaching ${status}`);
+          return false;
+        },
+        timeoutMs,
+        `task ${taskArn} to reach ${status}`,
+      );
+      return taskView(task, context.region, true);
+    },
+    idle: (timeoutMs = DEFAULT_WAIT_MS) =>
+      watch.waitUntil(() => tasksAtRest() && scheduler.isSteady() && events.heldCount === 0, timeoutMs, 'the emulator to be idle'),
+    backgroundErrors: () => [...timers.errors],
+    close: () => {
+      scheduler.stop();
+      timers.close();
+      watch.close();
+    },
   };
 }

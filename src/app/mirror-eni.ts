@@ -1,0 +1,106 @@
+import { MirrorError } from '../core/errors.js';
+import { classifyError } from '../core/outcome.js';
+import { planSessionForEni, type PlannedSession } from '../core/plan.js';
+import { isOurSession, type MirrorSession } from '../core/session.js';
+import { MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
+import { METRIC, type AppDeps } from './deps.js';
+import type { EniResult } from './results.js';
+import { handleUnsupportedEni } from './unsupported-eni.js';
+
+/** EC2 allows three sessions per source ENI (not adjustable). */
+export const SESSIONS_PER_ENI = 3;
+
+/** The lowest free session number at or above the configured one, so a foreign session keeps its slot. */
+export function freeSessionNumber(preferred: number, sessionsOnEni: readonly MirrorSession[]): number {
+  const taken = new Set(sessionsOnEni.map((s) => s.sessionNumber));
+  let number = preferred;
+  while (taken.has(number) && number < 32766) number++;
+  return number;
+}
+
+/** The session to create for this ENI, given the sessions already on it. */
+export function planForEni(task: TaskSnapshot, networkInterfaceId: string, sessionsOnEni: readonly MirrorSession[], deps: AppDeps): PlannedSession {
+  const options = deps.config.session;
+  const sessionNumber = freeSessionNumber(options.sessionNumber, sessionsOnEni);
+  return planSessionForEni(task, networkInterfaceId, { ...options, sessionNumber });
+}
+
+/**
+ * Makes sure one ENI is mirrored to our target: success when our session is already there,
+ * else one create. Throws MirrorError when the event must be retried or someone must act.
+ */
+export async function mirrorEni(task: TaskSnapshot, networkInterfaceId: string, sessionsOnEni: readonly MirrorSession[], deps: AppDeps): Promise<EniResult> {
+  const ours = sessionsOnEni.find((s) => isOurSession(s, deps.config.session.targetId));
+  if (ours) {
+    deps.metrics.count(METRIC.sessionExists);
+    return { networkInterfaceId, outcome: 'exists', sessionId: ours.sessionId };
+  }
+  // Typically the seed's Lambda, which we replace: mirroring again would send the IDS every packet twice.
+  const unmanagedToOurTarget = sessionsOnEni.find((s) => s.targetId === deps.config.session.targetId);
+  if (unmanagedToOurTarget) {
+    deps.metrics.count(METRIC.sessionExists);
+    return {
+      networkInterfaceId,
+      outcome: 'exists',
+      sessionId: unmanagedToOurTarget.sessionId,
+      reason: 'an unmanaged session already mirrors this ENI to the target; left as it is',
+    };
+  }
+  if (sessionsOnEni.length >= SESSIONS_PER_ENI) {
+    deps.metrics.count(METRIC.quotaExceeded);
+    throw new MirrorError(
+      'sessions-per-eni-limit',
+      `${networkInterfaceId} already has ${sessionsOnEni.length} mirror sessions from other owners (${sessionsOnEni.map((s) => s.sessionId).join(', ')}); EC2 allows ${SESSIONS_PER_ENI}`,
+      'TrafficMirrorSessionsPerInterfaceLimitExceeded',
+    );
+  }
+  const plan = planForEni(task, networkInterfaceId, sessionsOnEni, deps);
+  try {
+    const session = await createWhenEniVisible(plan, deps);
+    deps.metrics.count(METRIC.sessionCreated);
+    return { networkInterfaceId, outcome: 'created', sessionId: session.sessionId };
+  } catch (error) {
+    if (!(error instanceof MirrorError)) throw error;
+    const outcome = classifyError(error.kind);
+    if (outcome === 'unsupported') return handleUnsupportedEni(task, networkInterfaceId, deps);
+    if (error.kind === 'eni-not-found' && (await taskHasStopped(task, deps))) {
+      return { networkInterfaceId, outcome: 'skipped-status', reason: 'task stopped before its ENI could be mirrored' };
+    }
+    if (outcome === 'quota') deps.metrics.count(METRIC.quotaExceeded);
+    if (outcome === 'config') deps.metrics.count(METRIC.configError);
+    throw error;
+  }
+}
+
+/**
+ * ECS reports an ENI ATTACHED before EC2's API always sees it (eventual consistency), so
+ * InvalidNetworkInterfaceID.NotFound is retried with backoff before it is given up on.
+ */
+export async function createWhenEniVisible(plan: PlannedSession, deps: AppDeps): Promise<MirrorSession> {
+  const { attempts, baseDelayMs, maxDelayMs } = deps.config.eniRetry;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.ec2.createSession(plan);
+    } catch (error) {
+      const retryable = error instanceof MirrorError && error.kind === 'eni-not-found';
+      if (!retryable || attempt >= attempts) throw error;
+      deps.metrics.count(METRIC.eniNotFoundRetried);
+      await deps.clock.sleep(Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/**
+ * A late or replayed event can name an ENI that is already gone with its task. Asking ECS
+ * tells that apart from EC2 being slow, so a stopped task does not end in the dead-letter queue.
+ */
+async function taskHasStopped(task: TaskSnapshot, deps: AppDeps): Promise<boolean> {
+  try {
+    const ecs = await deps.ecs();
+    const [current] = await ecs.describeTasks(task.clusterArn, [task.taskArn]);
+    return current === undefined || current.desiredStatus === 'STOPPED' || !MIRRORABLE_TASK_STATUSES.has(current.lastStatus);
+  } catch (error) {
+    deps.logger.warn('could not ask ECS whether the task still runs', { taskArn: task.taskArn, error: String(error) });
+    return false;
+  }
+}

@@ -1,0 +1,286 @@
+import { MirrorError } from '../core/errors.js';
+import { withGeneration } from '../core/plan.js';
+import { planReconcile, type ReconcileAction, type ReconcileFinding } from '../core/reconcile.js';
+import { checkScope } from '../core/scope.js';
+import type { MirrorSession } from '../core/session.js';
+import { MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
+import { METRIC, forEachLimited, type AppDeps } from './deps.js';
+import { createWhenEniVisible, mirrorEni, planForEni } from './mirror-eni.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { EniResult } from './results.js';
+
+export interface SweepProgress {
+  readonly stage: 'sessions' | 'tasks' | 'actions';
+  readonly done: number;
+  readonly total?: number;
+}
+
+export interface SweepOptions {
+  /** Report what would change, change nothing. */
+  readonly dryRun: boolean;
+  /** Clusters to sweep (names or ARNs); default: MIRROR_CLUSTERS, else every cluster. */
+  readonly clusters?: readonly string[];
+  /** Creates and deletes per second; EC2's mutating bucket refills at 5/s for the whole account. */
+  readonly actionsPerSecond?: number;
+  readonly onProgress?: (progress: SweepProgress) => void;
+}
+
+export type EniState = 'mirrored' | 'unsupported' | 'missing' | 'not-attached';
+
+export interface EniStatus {
+  readonly cluster: string;
+  readonly taskArn: string;
+  readonly networkInterfaceId?: string;
+  readonly state: EniState;
+  readonly sessionId?: string;
+  readonly reason: string;
+}
+
+export interface ClusterCoverage {
+  readonly cluster: string;
+  readonly tasks: number;
+  readonly enis: number;
+  readonly mirrored: number;
+  readonly unsupported: number;
+  readonly missing: number;
+  /** mirrored / (ENIs − unsupported), in percent; 100 when there is nothing to mirror. */
+  readonly coveragePercent: number;
+}
+
+export interface SweepFailure {
+  readonly taskArn?: string;
+  readonly networkInterfaceId?: string;
+  readonly sessionId?: string;
+  readonly kind: string;
+  readonly awsCode?: string;
+  readonly message: string;
+}
+
+export interface ReconcileReport {
+  readonly dryRun: boolean;
+  readonly clusters: readonly ClusterCoverage[];
+  /** Every in-scope ENI that is not mirrored after the sweep, with the reason. */
+  readonly unmirrored: readonly EniStatus[];
+  readonly created: readonly { readonly taskArn: string; readonly networkInterfaceId: string; readonly sessionId?: string }[];
+  readonly deleted: readonly { readonly sessionId: string; readonly networkInterfaceId: string; readonly reason: string }[];
+  /** Sessions on in-scope ENIs that we do not own: reported, never touched. */
+  readonly foreignSessions: readonly ReconcileFinding[];
+  readonly failures: readonly SweepFailure[];
+}
+
+const ACTION_CONCURRENCY = 8;
+const DEFAULT_ACTIONS_PER_SECOND = 5;
+
+/**
+ * The periodic sweep: lists our sessions, then the running tasks, and repairs the difference.
+ * Sessions come first so that a task started between the two listings cannot make its fresh
+ * session look orphaned. Creates go through the event path's own mirrorEni, so both paths share
+ * one definition of "mirrored" and one client token per ENI.
+ */
+export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<ReconcileReport> {
+  const sessions = await listOurTargetSessions(deps, options);
+  const { tasks, sweptClusters } = await listRunningTasks(deps, options);
+  const plan = planReconcile({ tasks, sessions, scope: deps.config.scope, options: deps.config.session, ...(sweptClusters ? { sweptClusters } : {}) });
+
+  const states = new Map<string, EniStatus>();
+  for (const status of initialStates(tasks, plan.findings)) states.set(eniKey(status.taskArn, status.networkInterfaceId), status);
+  const creates = plan.actions.filter((a): a is Extract<ReconcileAction, { kind: 'create' }> => a.kind === 'create');
+  const deletes = plan.actions.filter((a): a is Extract<ReconcileAction, { kind: 'delete' }> => a.kind === 'delete');
+  for (const { task, plan: planned } of creates) {
+    states.set(eniKey(task.taskArn, planned.networkInterfaceId), {
+      cluster: task.clusterName,
+      taskArn: task.taskArn,
+      networkInterfaceId: planned.networkInterfaceId,
+      state: 'missing',
+      reason: options.dryRun ? 'no session to the target (would create)' : 'no session to the target',
+    });
+  }
+
+  const created: ReconcileReport['created'][number][] = [];
+  const deleted: ReconcileReport['deleted'][number][] = [];
+  const failures: SweepFailure[] = [];
+  if (!options.dryRun) {
+    const limiter = new RateLimiter(options.actionsPerSecond ?? DEFAULT_ACTIONS_PER_SECOND, options.actionsPerSecond ?? DEFAULT_ACTIONS_PER_SECOND, deps.clock);
+    const total = creates.length + deletes.length;
+    let done = 0;
+    const progressed = () => options.onProgress?.({ stage: 'actions', done: ++done, total });
+
+    const fresh = await sessionsOnEnis(deps, creates.map((c) => c.plan.networkInterfaceId));
+    await forEachLimited(creates, ACTION_CONCURRENCY, async ({ task, plan: planned }) => {
+      const eniId = planned.networkInterfaceId;
+      const key = eniKey(task.taskArn, eniId);
+      try {
+        await limiter.acquire();
+        const result = await createVerified(task, eniId, fresh.get(eniId) ?? [], deps);
+        states.set(key, stateAfter(task, eniId, result));
+        if (result.outcome === 'created') {
+          created.push({ taskArn: task.taskArn, networkInterfaceId: eniId, ...(result.sessionId ? { sessionId: result.sessionId } : {}) });
+          deps.metrics.count(METRIC.reconcileCreated);
+        }
+      } catch (error) {
+        const failure = failureOf(error, { taskArn: task.taskArn, networkInterfaceId: eniId });
+        failures.push(failure);
+        states.set(key, { ...(states.get(key) as EniStatus), reason: `create failed: ${failure.awsCode ?? failure.kind}: ${failure.message}` });
+      }
+      progressed();
+    });
+    await forEachLimited(deletes, ACTION_CONCURRENCY, async ({ session, reason }) => {
+      try {
+        await limiter.acquire();
+        await deps.ec2.deleteSession(session.sessionId);
+        deleted.push({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason });
+        deps.metrics.count(METRIC.reconcileDeleted);
+      } catch (error) {
+        // Deleting the ENI deletes its sessions: one that vanished meanwhile is what we wanted.
+        if (!(error instanceof MirrorError && error.kind === 'session-not-found')) {
+          failures.push(failureOf(error, { sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId }));
+        }
+      }
+      progressed();
+    });
+  }
+
+  const all = [...states.values()];
+  const clusters = coverageByCluster(tasks, all, deps);
+  const missing = all.filter((s) => s.state === 'missing').length;
+  deps.metrics.count(METRIC.reconcileMissing, missing);
+  const report: ReconcileReport = {
+    dryRun: options.dryRun,
+    clusters,
+    unmirrored: all.filter((s) => s.state !== 'mirrored').sort((a, b) => a.cluster.localeCompare(b.cluster) || a.taskArn.localeCompare(b.taskArn)),
+    created,
+    deleted: options.dryRun ? deletes.map(({ session, reason }) => ({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason })) : deleted,
+    foreignSessions: plan.findings.filter((f) => f.kind === 'foreign-session'),
+    failures,
+  };
+  deps.logger.info('sweep finished', { dryRun: options.dryRun, created: created.length, deleted: report.deleted.length, missing, failures: failures.length });
+  return report;
+}
+
+async function listOurTargetSessions(deps: AppDeps, options: SweepOptions): Promise<MirrorSession[]> {
+  const sessions: MirrorSession[] = [];
+  for await (const page of deps.ec2.listSessionsForTarget(deps.config.session.targetId)) {
+    sessions.push(...page);
+    options.onProgress?.({ stage: 'sessions', done: sessions.length });
+  }
+  return sessions;
+}
+
+/** The running tasks, and which clusters were listed when not all of them were. */
+async function listRunningTasks(deps: AppDeps, options: SweepOptions): Promise<{ tasks: TaskSnapshot[]; sweptClusters?: readonly string[] }> {
+  const ecs = await deps.ecs();
+  const configured = options.clusters?.length ? options.clusters : deps.config.scope.clusters;
+  const clusters = configured.length > 0 ? configured : await ecs.listClusterArns();
+  const tasks: TaskSnapshot[] = [];
+  for (const cluster of clusters) {
+    // ListTasks pages hold 100 ARNs, DescribeTasks takes 100: one describe per page, the minimum.
+    for await (const arns of ecs.listTaskArns(cluster, 'RUNNING')) {
+      tasks.push(...(await ecs.describeTasks(cluster, arns)));
+      options.onProgress?.({ stage: 'tasks', done: tasks.length });
+    }
+  }
+  return configured.length > 0 ? { tasks, sweptClusters: configured } : { tasks };
+}
+
+async function sessionsOnEnis(deps: AppDeps, eniIds: readonly string[]): Promise<Map<string, MirrorSession[]>> {
+  const byEni = new Map<string, MirrorSession[]>();
+  if (eniIds.length === 0) return byEni;
+  for (const session of await deps.ec2.findSessionsForEnis(eniIds)) {
+    byEni.set(session.networkInterfaceId, [...(byEni.get(session.networkInterfaceId) ?? []), session]);
+  }
+  return byEni;
+}
+
+/**
+ * A create whose client token was used before returns the first session even after someone
+ * deleted it; so the sweep checks that the session it got exists, and if not creates anew under
+ * a token of this sweep's own.
+ */
+async function createVerified(task: TaskSnapshot, eniId: string, sessionsOnEni: readonly MirrorSession[], deps: AppDeps): Promise<EniResult> {
+  const result = await mirrorEni(task, eniId, sessionsOnEni, deps);
+  if (result.outcome !== 'created' || !result.sessionId) return result;
+  if (await deps.ec2.findSession(result.sessionId)) return result;
+  deps.logger.warn('client token replayed a deleted session; creating a new one', { taskArn: task.taskArn, networkInterfaceId: eniId, replayed: result.sessionId });
+  const replacement = withGeneration(planForEni(task, eniId, sessionsOnEni, deps), deps.config.session, deps.clock.now());
+  const session = await createWhenEniVisible(replacement, deps);
+  return { networkInterfaceId: eniId, outcome: 'created', sessionId: session.sessionId };
+}
+
+function stateAfter(task: TaskSnapshot, eniId: string, result: EniResult): EniStatus {
+  const base = { cluster: task.clusterName, taskArn: task.taskArn, networkInterfaceId: eniId };
+  switch (result.outcome) {
+    case 'created':
+    case 'exists':
+      return { ...base, state: 'mirrored', ...(result.sessionId ? { sessionId: result.sessionId } : {}), reason: result.reason ?? 'mirrored' };
+    case 'unsupported':
+    case 'stopped-task':
+      return { ...base, state: 'unsupported', reason: result.reason ?? 'host does not support traffic mirroring' };
+    default:
+      return { ...base, state: 'missing', reason: result.reason ?? result.outcome };
+  }
+}
+
+function initialStates(tasks: readonly TaskSnapshot[], findings: readonly ReconcileFinding[]): EniStatus[] {
+  const clusterOf = new Map(tasks.map((t) => [t.taskArn, t.clusterName]));
+  const states: EniStatus[] = [];
+  for (const finding of findings) {
+    if (!finding.taskArn) continue;
+    const state: EniState | undefined =
+      finding.kind === 'mirrored' ? 'mirrored' : finding.kind === 'unsupported' ? 'unsupported' : finding.kind === 'not-attached' ? 'not-attached' : undefined;
+    if (!state) continue;
+    states.push({
+      cluster: clusterOf.get(finding.taskArn) ?? '',
+      taskArn: finding.taskArn,
+      ...(finding.networkInterfaceId ? { networkInterfaceId: finding.networkInterfaceId } : {}),
+      state,
+      ...(finding.sessionId ? { sessionId: finding.sessionId } : {}),
+      reason: finding.reason,
+    });
+  }
+  return states;
+}
+
+function coverageByCluster(tasks: readonly TaskSnapshot[], states: readonly EniStatus[], deps: AppDeps): ClusterCoverage[] {
+  const rows = new Map<string, { tasks: Set<string>; enis: number; mirrored: number; unsupported: number; missing: number }>();
+  const row = (cluster: string) => {
+    let found = rows.get(cluster);
+    if (!found) rows.set(cluster, (found = { tasks: new Set(), enis: 0, mirrored: 0, unsupported: 0, missing: 0 }));
+    return found;
+  };
+  for (const task of tasks) {
+    if (MIRRORABLE_TASK_STATUSES.has(task.lastStatus) && checkScope(task, deps.config.scope).inScope) row(task.clusterName).tasks.add(task.taskArn);
+  }
+  for (const state of states) {
+    const r = row(state.cluster);
+    r.tasks.add(state.taskArn);
+    if (state.state === 'not-attached') continue;
+    r.enis++;
+    if (state.state === 'mirrored') r.mirrored++;
+    else if (state.state === 'unsupported') r.unsupported++;
+    else r.missing++;
+  }
+  return [...rows.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([cluster, r]) => {
+      const mirrorable = r.enis - r.unsupported;
+      return {
+        cluster,
+        tasks: r.tasks.size,
+        enis: r.enis,
+        mirrored: r.mirrored,
+        unsupported: r.unsupported,
+        missing: r.missing,
+        coveragePercent: mirrorable === 0 ? 100 : Math.floor((r.mirrored / mirrorable) * 1000) / 10,
+      };
+    });
+}
+
+function eniKey(taskArn: string, eniId: string | undefined): string {
+  return `${taskArn}|${eniId ?? ''}`;
+}
+
+function failureOf(error: unknown, where: Omit<SweepFailure, 'kind' | 'message'>): SweepFailure {
+  if (error instanceof MirrorError) return { ...where, kind: error.kind, ...(error.awsCode ? { awsCode: error.awsCode } : {}), message: error.message };
+  return { ...where, kind: 'unknown', message: error instanceof Error ? error.message : String(error) };
+}
+

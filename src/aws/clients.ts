@@ -1,0 +1,54 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { MirrorConfig } from '../config/from-env.js';
+import type { Clock, Ec2Mirroring, EcsTasks } from '../ports/index.js';
+import { SdkEc2Mirroring } from './ec2-mirroring.js';
+import { RateLimiter } from '../app/rate-limiter.js';
+
+/** Settings shared by every client; region, endpoint and credentials come from the SDK's own chain. */
+export interface AwsClientSettings {
+  readonly maxAttempts: number;
+  /** Overrides AWS_ENDPOINT_URL (tests and the demo point it at the emulator). */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function clientSettingsFrom(config: MirrorConfig, overrides: Partial<AwsClientSettings> = {}): AwsClientSettings {
+  return { maxAttempts: config.awsMaxAttempts, ...overrides };
+}
+
+function sdkConfig(settings: AwsClientSettings) {
+  return {
+    maxAttempts: settings.maxAttempts,
+    // Adaptive mode slows the client down when EC2 throttles instead of retrying at full speed.
+    retryMode: 'adaptive' as const,
+    ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+    ...(settings.region === undefined ? {} : { region: settings.region }),
+    ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
+  };
+}
+
+/** EC2's mutating bucket holds ten seconds of its refill (50 at 5/s); a local limiter mirrors that shape. */
+const BURST_SECONDS = 10;
+
+export function createEc2Mirroring(settings: AwsClientSettings, config: MirrorConfig, clock: Clock): Ec2Mirroring {
+  const client = new EC2Client(sdkConfig(settings));
+  const createLimiter =
+    config.createRatePerSecond === undefined ? undefined : new RateLimiter(config.createRatePerSecond, Math.max(1, Math.floor(config.createRatePerSecond * BURST_SECONDS)), clock);
+  return new SdkEc2Mirroring(client, createLimiter ? { createLimiter } : {});
+}
+
+/**
+ * The ECS client is loaded on first use only: the event path needs it just to tag or stop a
+ * task whose ENI cannot be mirrored, and loading it costs cold-start time.
+ */
+export function lazyEcsTasks(settings: AwsClientSettings): () => Promise<EcsTasks> {
+  let tasks: Promise<EcsTasks> | undefined;
+  return () => {
+    tasks ??= (async () => {
+      const [{ ECSClient }, { SdkEcsTasks }] = await Promise.all([import('@aws-sdk/client-ecs'), import('./ecs-tasks.js')]);
+      return new SdkEcsTasks(new ECSClient(sdkConfig(settings)));
+    })();
+    return tasks;
+  };
+}

@@ -1,0 +1,119 @@
+import {
+  CreateTrafficMirrorSessionCommand,
+  DeleteTrafficMirrorSessionCommand,
+  DescribeTrafficMirrorSessionsCommand,
+  paginateDescribeTrafficMirrorSessions,
+  type EC2Client,
+  type Filter,
+  type TrafficMirrorSession,
+} from '@aws-sdk/client-ec2';
+import type { PlannedSession } from '../core/plan.js';
+import type { MirrorSession } from '../core/session.js';
+import type { Ec2Mirroring } from '../ports/index.js';
+import { toMirrorError } from './error-mapping.js';
+import type { RateLimiter } from '../app/rate-limiter.js';
+
+/** EC2 accepts at most 200 values in one filter; the page size limit is 1000. */
+const MAX_FILTER_VALUES = 200;
+const PAGE_SIZE = 1000;
+
+export interface Ec2MirroringOptions {
+  /** Paces CreateTrafficMirrorSession calls; none by default. */
+  readonly createLimiter?: RateLimiter;
+}
+
+export class SdkEc2Mirroring implements Ec2Mirroring {
+  constructor(
+    private readonly client: EC2Client,
+    private readonly options: Ec2MirroringOptions = {},
+  ) {}
+
+  async findSessionsForEnis(networkInterfaceIds: readonly string[]): Promise<MirrorSession[]> {
+    const unique = [...new Set(networkInterfaceIds)];
+    const sessions: MirrorSession[] = [];
+    for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
+      const filter: Filter = { Name: 'network-interface-id', Values: unique.slice(start, start + MAX_FILTER_VALUES) };
+      for await (const page of this.pages([filter])) sessions.push(...page);
+    }
+    return sessions;
+  }
+
+  listSessionsForTarget(targetId: string): AsyncIterable<MirrorSession[]> {
+    return this.pages([{ Name: 'traffic-mirror-target-id', Values: [targetId] }]);
+  }
+
+  async findSession(sessionId: string): Promise<MirrorSession | undefined> {
+    try {
+      const output = await this.client.send(new DescribeTrafficMirrorSessionsCommand({ TrafficMirrorSessionIds: [sessionId] }));
+      const found = output.TrafficMirrorSessions?.[0];
+      return found ? toMirrorSession(found) : undefined;
+    } catch (error) {
+      const mapped = toMirrorError(error, 'DescribeTrafficMirrorSessions');
+      if (mapped.kind === 'session-not-found') return undefined;
+      throw mapped;
+    }
+  }
+
+  async createSession(plan: PlannedSession): Promise<MirrorSession> {
+    await this.options.createLimiter?.acquire();
+    try {
+      const output = await this.client.send(
+        new CreateTrafficMirrorSessionCommand({
+          NetworkInterfaceId: plan.networkInterfaceId,
+          TrafficMirrorTargetId: plan.targetId,
+          TrafficMirrorFilterId: plan.filterId,
+          SessionNumber: plan.sessionNumber,
+          VirtualNetworkId: plan.virtualNetworkId,
+          PacketLength: plan.packetLength,
+          Description: plan.description,
+          ClientToken: plan.clientToken,
+          TagSpecifications: [
+            {
+              ResourceType: 'traffic-mirror-session',
+              Tags: Object.entries(plan.tags).map(([Key, Value]) => ({ Key, Value })),
+            },
+          ],
+        }),
+      );
+      if (!output.TrafficMirrorSession) throw new Error('CreateTrafficMirrorSession returned no session');
+      return toMirrorSession(output.TrafficMirrorSession);
+    } catch (error) {
+      throw toMirrorError(error, 'CreateTrafficMirrorSession');
+    }
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.options.createLimiter?.acquire();
+    try {
+      await this.client.send(new DeleteTrafficMirrorSessionCommand({ TrafficMirrorSessionId: sessionId }));
+    } catch (error) {
+      throw toMirrorError(error, 'DeleteTrafficMirrorSession');
+    }
+  }
+
+  private async *pages(filters: Filter[]): AsyncIterable<MirrorSession[]> {
+    try {
+      const paginator = paginateDescribeTrafficMirrorSessions({ client: this.client, pageSize: PAGE_SIZE }, { Filters: filters });
+      for await (const page of paginator) yield (page.TrafficMirrorSessions ?? []).map(toMirrorSession);
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeTrafficMirrorSessions');
+    }
+  }
+}
+
+function toMirrorSession(session: TrafficMirrorSession): MirrorSession {
+  const tags: Record<string, string> = {};
+  for (const tag of session.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+  return {
+    sessionId: session.TrafficMirrorSessionId ?? '',
+    networkInterfaceId: session.NetworkInterfaceId ?? '',
+    targetId: session.TrafficMirrorTargetId ?? '',
+    filterId: session.TrafficMirrorFilterId ?? '',
+    sessionNumber: session.SessionNumber ?? 0,
+    ...(session.VirtualNetworkId === undefined ? {} : { virtualNetworkId: session.VirtualNetworkId }),
+    ...(session.PacketLength === undefined ? {} : { packetLength: session.PacketLength }),
+    ...(session.Description === undefined ? {} : { description: session.Description }),
+    ...(session.OwnerId === undefined ? {} : { ownerId: session.OwnerId }),
+    tags,
+  };
+}

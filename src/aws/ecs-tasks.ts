@@ -1,0 +1,80 @@
+import {
+  DescribeTasksCommand,
+  StopTaskCommand,
+  TagResourceCommand,
+  paginateListClusters,
+  paginateListTasks,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import { InvalidEventError, MirrorError } from '../core/errors.js';
+import { parseTaskDetail } from '../core/event.js';
+import type { TaskSnapshot } from '../core/task.js';
+import type { EcsTasks } from '../ports/index.js';
+import { toMirrorError } from './error-mapping.js';
+
+/** ECS's own limits: 100 tasks per DescribeTasks and per ListTasks page. */
+export const DESCRIBE_TASKS_LIMIT = 100;
+
+export class SdkEcsTasks implements EcsTasks {
+  constructor(private readonly client: ECSClient) {}
+
+  async listClusterArns(): Promise<string[]> {
+    const arns: string[] = [];
+    try {
+      for await (const page of paginateListClusters({ client: this.client, pageSize: 100 }, {})) arns.push(...(page.clusterArns ?? []));
+    } catch (error) {
+      throw toMirrorError(error, 'ListClusters');
+    }
+    return arns;
+  }
+
+  async *listTaskArns(cluster: string, desiredStatus: 'RUNNING' | 'STOPPED', serviceName?: string): AsyncIterable<string[]> {
+    try {
+      const input = { cluster, desiredStatus, ...(serviceName === undefined ? {} : { serviceName }) };
+      for await (const page of paginateListTasks({ client: this.client, pageSize: DESCRIBE_TASKS_LIMIT }, input)) yield page.taskArns ?? [];
+    } catch (error) {
+      throw toMirrorError(error, 'ListTasks');
+    }
+  }
+
+  async describeTasks(cluster: string, taskArns: readonly string[]): Promise<TaskSnapshot[]> {
+    if (taskArns.length === 0) return [];
+    if (taskArns.length > DESCRIBE_TASKS_LIMIT) throw new MirrorError('invalid-parameter', `DescribeTasks takes at most ${DESCRIBE_TASKS_LIMIT} tasks`);
+    let tasks;
+    try {
+      const output = await this.client.send(new DescribeTasksCommand({ cluster, tasks: [...taskArns], include: ['TAGS'] }));
+      tasks = output.tasks ?? [];
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeTasks');
+    }
+    const snapshots: TaskSnapshot[] = [];
+    for (const task of tasks) {
+      try {
+        snapshots.push(parseTaskDetail(task));
+      } catch (error) {
+        // A task ECS describes but we cannot read is a bug to see, not a task to skip silently.
+        if (!(error instanceof InvalidEventError)) throw error;
+        throw new MirrorError('unknown', `DescribeTasks returned a task that cannot be read: ${error.message}`, undefined, { cause: error });
+      }
+    }
+    return snapshots;
+  }
+
+  async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
+    try {
+      await this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason }));
+    } catch (error) {
+      throw toMirrorError(error, 'StopTask');
+    }
+  }
+
+  async tagTask(taskArn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    try {
+      await this.client.send(
+        new TagResourceCommand({ resourceArn: taskArn, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) }),
+      );
+    } catch (error) {
+      throw toMirrorError(error, 'TagResource');
+    }
+  }
+}

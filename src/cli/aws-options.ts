@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import type { AwsClientSettings } from '../aws/clients.js';
+import type { Environment } from '../config/from-env.js';
+
+export interface AwsCliOptions {
+  readonly endpointUrl?: string;
+  readonly region?: string;
+  readonly targetId?: string;
+  readonly filterId?: string;
+  readonly verbose?: boolean;
+}
+
+/** Flags every AWS-talking command shares; flags override the environment. */
+export function withAwsOptions(command: Command): Command {
+  return command
+    .option('--endpoint-url <url>', 'AWS endpoint (default: AWS_ENDPOINT_URL or the real AWS endpoints)')
+    .option('--region <region>', 'AWS Region (default: AWS_REGION / the SDK chain)')
+    .option('--target-id <tmt-id>', 'traffic mirror target (overrides MIRROR_TARGET_ID)')
+    .option('--filter-id <tmf-id>', 'traffic mirror filter (overrides MIRROR_FILTER_ID)')
+    .option('-v, --verbose', 'log every decision as JSON lines on stderr');
+}
+
+export function environmentWith(options: AwsCliOptions): Environment {
+  return {
+    ...process.env,
+    ...(options.targetId === undefined ? {} : { MIRROR_TARGET_ID: options.targetId, TrafficMirrorTarget: undefined }),
+    ...(options.filterId === undefined ? {} : { MIRROR_FILTER_ID: options.filterId, TrafficMirrorFilter: undefined }),
+  };
+}
+
+export function awsSettingsFrom(options: AwsCliOptions): Partial<AwsClientSettings> {
+  return {
+    ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
+}

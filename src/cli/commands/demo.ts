@@ -1,0 +1,46 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runDemo } from '../../demo/run-demo.js';
+import { PROFILE_NAMES, type ProfileName } from '../../emulator/profile.js';
+import { formatReport } from '../format-report.js';
+import { CliError, EXIT_FAILURE } from '../exit.js';
+
+interface DemoCliOptions {
+  readonly profile: ProfileName;
+  readonly seed: number;
+  readonly serviceTasks: number;
+  readonly standaloneTasks: number;
+}
+
+function count(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > 200) throw new InvalidArgumentError('expected a whole number from 1 to 200');
+  return parsed;
+}
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('run the product on the built-in emulator: tasks start, events flow through the real handler, sessions converge')
+    .addOption(new Option('--profile <name>', 'emulator faults and timing').choices(PROFILE_NAMES).default('realistic'))
+    .option('--seed <n>', 'seed for ids and faults', (v) => Number(v), 7)
+    .option('--service-tasks <n>', 'tasks of the demo service', count, 8)
+    .option('--standalone-tasks <n>', 'standalone tasks in the batch cluster', count, 4)
+    .action(async (options: DemoCliOptions) => {
+      const summary = await runDemo({
+        ...options,
+        live: process.stdout.isTTY === true,
+        write: (text) => process.stdout.write(text),
+        timeoutMs: 40_000,
+      });
+      const { truth } = summary;
+      process.stdout.write(`${formatReport(summary.status, 'status')}\n`);
+      process.stdout.write(
+        [
+          `${summary.converged ? 'converged' : 'DID NOT CONVERGE'} in ${summary.seconds.toFixed(1)} s: ${truth.mirrored}/${truth.mirrorable} mirrorable ENIs mirrored, ` +
+            `${truth.unsupported} on hosts that cannot mirror (reported, tagged), ${truth.duplicateSessions} duplicate sessions`,
+          `EC2 requests ${summary.ec2Requests} (${summary.ec2Throttled} throttled) = ${(summary.ec2Requests / Math.max(1, truth.mirrored)).toFixed(2)} per mirrored ENI; dead-lettered events ${summary.deadLettered}`,
+          'Next: `npm run ecs-mirror -- emulator` to keep an emulator running for the AWS CLI, `npm test`, and the README.',
+        ].join('\n') + '\n',
+      );
+      if (!summary.converged || truth.duplicateSessions > 0) throw new CliError('the demo did not converge to full coverage without duplicates', EXIT_FAILURE);
+    });
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { handleTaskEvents } from '../../app/handle-task-events.js';
+import { composeAppDeps } from '../../aws/compose.js';
+import { ConfigError } from '../../core/errors.js';
+import { noMetrics } from '../../ports/index.js';
+import { awsSettingsFrom, environmentWith, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
+import { stderrLogger } from '../stderr-logger.js';
+
+async function readSource(source: string): Promise<string> {
+  if (source !== '-') {
+    try {
+      return await readFile(source, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, EXIT_USAGE);
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function handleCommand(): Command {
+  return withAwsOptions(
+    new Command('handle')
+      .description("run the Lambda handler's event path once on an ECS Task State Change event and print what it did as JSON")
+      .argument('<file|->', 'event JSON file, or - for standard input'),
+  ).action(async (source: string, options: AwsCliOptions) => {
+    const text = await readSource(source);
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch (error) {
+      throw new CliError(`${source === '-' ? 'standard input' : source} is not valid JSON: ${(error as Error).message}`, EXIT_USAGE);
+    }
+    let deps;
+    try {
+      deps = composeAppDeps({
+        env: environmentWith(options),
+        logger: stderrLogger(options.verbose ? 'debug' : 'warn'),
+        metrics: noMetrics,
+        aws: awsSettingsFrom(options),
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, EXIT_USAGE);
+      throw error;
+    }
+    const [result] = await handleTaskEvents([event], deps);
+    if (!result) throw new CliError('the handler returned no result', EXIT_FAILURE);
+    if (result.failure?.kind === 'invalid-event') throw new CliError(result.failure.message, EXIT_USAGE);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (result.failure) {
+      throw new CliError(`${result.failure.awsCode ?? result.failure.kind}: ${result.failure.message}`, EXIT_FAILURE);
+    }
+  });
+}

@@ -1,0 +1,14 @@
+/** Exit codes: 0 done, 1 AWS or runtime failure, 2 bad input or bad configuration. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure the CLI reports as one line on stderr, never as a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

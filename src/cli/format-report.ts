@@ -1,0 +1,38 @@
+import type { ReconcileReport } from '../app/reconcile.js';
+import { lastPathSegment } from '../core/task.js';
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows
+    .map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '))
+    .join('\n');
+}
+
+/** The human view of a sweep: coverage per cluster, then what is not mirrored and why. */
+export function formatReport(report: ReconcileReport, mode: 'status' | 'reconcile'): string {
+  const lines: string[] = [];
+  const header = ['cluster', 'tasks', 'enis', 'mirrored', 'unsupported', 'missing', 'coverage'];
+  const rows = report.clusters.map((c) => [c.cluster, `${c.tasks}`, `${c.enis}`, `${c.mirrored}`, `${c.unsupported}`, `${c.missing}`, `${c.coveragePercent.toFixed(1)}%`]);
+  lines.push(rows.length === 0 ? 'no running tasks in scope' : table([header, ...rows]));
+
+  if (report.unmirrored.length > 0) {
+    lines.push('', 'unmirrored:');
+    for (const eni of report.unmirrored) {
+      lines.push(`  ${eni.cluster}/${lastPathSegment(eni.taskArn)}  ${eni.networkInterfaceId ?? '-'}  ${eni.state}: ${eni.reason}`);
+    }
+  }
+  if (report.foreignSessions.length > 0) {
+    lines.push('', 'foreign sessions (left alone):');
+    for (const f of report.foreignSessions) lines.push(`  ${f.sessionId ?? '-'}  ${f.networkInterfaceId ?? '-'}  ${f.reason}`);
+  }
+  if (mode === 'reconcile') {
+    const verb = report.dryRun ? 'would delete' : 'deleted';
+    lines.push('', report.dryRun ? 'dry run: nothing changed' : `created ${report.created.length}, deleted ${report.deleted.length}`);
+    for (const c of report.created) lines.push(`  created ${c.sessionId ?? '?'} for ${c.networkInterfaceId} (${lastPathSegment(c.taskArn)})`);
+    for (const d of report.deleted) lines.push(`  ${verb} ${d.sessionId} on ${d.networkInterfaceId}: ${d.reason}`);
+  }
+  for (const failure of report.failures) {
+    lines.push(`  FAILED ${failure.networkInterfaceId ?? failure.sessionId ?? ''}: ${failure.awsCode ?? failure.kind}: ${failure.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

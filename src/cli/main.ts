@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// The SDK warns on every run under Node 20 that future versions will need Node 22; the README
+// says so once. Setting the variable yourself (to anything) keeps the warning.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { handleCommand } from './commands/handle.js';
+import { reconcileCommand, statusCommand } from './commands/sweep.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './exit.js';
+
+const program = new Command('ecs-mirror')
+  .description('Mirror the traffic of every ECS / Fargate task into a VPC Traffic Mirroring target.')
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)')
+  .addCommand(handleCommand())
+  .addCommand(reconcileCommand())
+  .addCommand(statusCommand())
+  .addCommand(emulatorCommand())
+  .addCommand(demoCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  if (error instanceof CliError) {
+    process.stderr.write(`ecs-mirror: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`ecs-mirror: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,195 @@
+import { ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { handleTaskEvents } from '../app/handle-task-events.js';
+import type { EniOutcome } from '../app/results.js';
+import { reconcile, type ReconcileReport } from '../app/reconcile.js';
+import { composeAppDeps } from '../aws/compose.js';
+import { QueueDelivery } from '../emulator/event-delivery.js';
+import { groundTruth, type GroundTruth } from '../emulator/ground-truth.js';
+import { startEmulator } from '../emulator/index.js';
+import type { ProfileName } from '../emulator/profile.js';
+import { noMetrics, silentLogger, systemClock } from '../ports/index.js';
+import {
+  createCluster,
+  createFargateService,
+  createMirrorTargetAndFilter,
+  emulatorClients,
+  registerFargateTaskDefinition,
+  runFargateTasks,
+} from './world.js';
+
+export interface DemoOptions {
+  readonly profile: ProfileName;
+  readonly seed: number;
+  readonly serviceTasks: number;
+  readonly standaloneTasks: number;
+  /** Redraw a live view in place (a terminal) rather than print a line per second. */
+  readonly live: boolean;
+  readonly write: (text: string) => void;
+  readonly timeoutMs: number;
+}
+
+export interface DemoSummary {
+  readonly converged: boolean;
+  readonly seconds: number;
+  readonly truth: GroundTruth;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly ec2Requests: number;
+  readonly ec2Throttled: number;
+  readonly deadLettered: number;
+  readonly status: ReconcileReport;
+}
+
+const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/suricata/0123456789abcdef';
+/** The demo shortens SQS's visibility timeout so that a redelivery shows within its minute. */
+const DEMO_VISIBILITY_TIMEOUT_MS = 2_000;
+
+/**
+ * `npm start`: the emulator in-process, a target and a filter, two clusters with a service and
+ * standalone tasks, their events run through the real handler over HTTP the way the construct
+ * deploys it (EventBridge → SQS → Lambda), a service task stopped and replaced, and the sweep's
+ * status at the end.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const started = Date.now();
+  const emulator = await startEmulator({ port: 0, profile: options.profile, seed: options.seed });
+  const clients = emulatorClients(emulator.url, emulator.region);
+  const outcomes: Record<string, number> = {};
+  try {
+    const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
+    const deps = composeAppDeps({
+      env: { MIRROR_TARGET_ID: targetId, MIRROR_FILTER_ID: filterId, MIRROR_CREATE_RATE: '5' },
+      logger: silentLogger,
+      metrics: noMetrics,
+      clock: systemClock,
+      aws: { endpoint: emulator.url, region: emulator.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    });
+    const queue = new QueueDelivery(
+      async (bodies) => {
+        const results = await handleTaskEvents(bodies, deps);
+        for (const result of results) for (const eni of result.enis) count(outcomes, eni.outcome);
+        return results.map((r) => r.failure !== undefined);
+      },
+      { batchSize: 100, batchWindowMs: 500, maxConcurrency: 2, visibilityTimeoutMs: DEMO_VISIBILITY_TIMEOUT_MS, maxReceiveCount: 5 },
+    );
+    const unsubscribe = emulator.ecs.subscribe((event) => queue.send(event));
+
+    const subnets = [...emulator.network.subnets.keys()];
+    const payments = await createCluster(clients, 'payments');
+    const batch = await createCluster(clients, 'batch');
+    const api = await registerFargateTaskDefinition(clients, 'payments-api', 'public.ecr.aws/nginx/nginx:stable');
+    const job = await registerFargateTaskDefinition(clients, 'nightly-report', 'public.ecr.aws/docker/library/python:3.12');
+    await createFargateService(clients, payments, 'payments-api', api, options.serviceTasks, subnets);
+    await runFargateTasks(clients, batch, job, options.standaloneTasks, subnets);
+    options.write(
+      `ecs-mirror demo — emulator ${emulator.url} (${options.profile}, seed ${options.seed}); target ${targetId}, filter ${filterId}\n` +
+        `service payments/payments-api × ${options.serviceTasks}, standalone batch/nightly-report × ${options.standaloneTasks}\n\n`,
+    );
+
+    const view = new LiveView(options, started);
+    const wanted = options.serviceTasks + options.standaloneTasks;
+    let truth = await waitForCoverage(emulator, targetId, wanted, options, view, outcomes);
+
+    // A service task stops (a deploy, a crash): the service replaces it and the new ENI is mirrored too.
+    const listed = await clients.ecs.send(new ListTasksCommand({ cluster: payments, serviceName: 'payments-api' }));
+    const victim = listed.taskArns?.[0];
+    if (victim) {
+      await clients.ecs.send(new StopTaskCommand({ cluster: payments, task: victim, reason: 'demo: simulated crash' }));
+      view.note(`stopped ${victim.split('/').pop()}; the service starts a replacement`);
+      await sleep(options.profile === 'ideal' ? 300 : 1_500);
+      truth = await waitForCoverage(emulator, targetId, wanted, options, view, outcomes);
+    }
+    await queue.drained();
+    unsubscribe();
+    queue.close();
+
+    const status = await reconcile(deps, { dryRun: true });
+    const stats = emulator.stats();
+    const summary: DemoSummary = {
+      converged: truth.mirrored === truth.mirrorable && truth.mirrorable > 0,
+      seconds: (Date.now() - started) / 1000,
+      truth,
+      outcomes,
+      ec2Requests: stats.ec2.total,
+      ec2Throttled: stats.ec2.throttledTotal,
+      deadLettered: queue.stats().deadLettered,
+      status,
+    };
+    view.finish();
+    return summary;
+  } finally {
+    clients.ec2.destroy();
+    clients.ecs.destroy();
+    await emulator.close();
+  }
+}
+
+async function waitForCoverage(
+  emulator: Awaited<ReturnType<typeof startEmulator>>,
+  targetId: string,
+  wanted: number,
+  options: DemoOptions,
+  view: LiveView,
+  outcomes: Record<string, number>,
+): Promise<GroundTruth> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const truth = await groundTruth(emulator, targetId);
+    view.render(truth, outcomes, emulator.stats().ec2.total, emulator.stats().ec2.throttledTotal);
+    const running = truth.tasksByStatus.RUNNING ?? 0;
+    if ((running >= wanted && truth.mirrored === truth.mirrorable) || Date.now() > deadline) return truth;
+    await sleep(options.live ? 250 : 1_000);
+  }
+}
+
+function count(counts: Record<string, number>, outcome: EniOutcome): void {
+  counts[outcome] = (counts[outcome] ?? 0) + 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+class LiveView {
+  private lines = 0;
+  private notes: string[] = [];
+
+  constructor(
+    private readonly options: DemoOptions,
+    private readonly started: number,
+  ) {}
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  render(truth: GroundTruth, outcomes: Readonly<Record<string, number>>, ec2Requests: number, throttled: number): void {
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
+    const statuses = ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']
+      .map((s) => `${s.toLowerCase()} ${truth.tasksByStatus[s] ?? 0}`)
+      .join('  ');
+    const bar = progressBar(truth.mirrored, truth.mirrorable);
+    const frame = [
+      `t=${seconds}s  tasks: ${statuses}`,
+      `  ENIs attached ${truth.enis.length}   mirrored ${bar} ${truth.mirrored}/${truth.mirrorable}   unsupported host ${truth.unsupported}   duplicates ${truth.duplicateSessions}`,
+      `  handler: ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ') || 'waiting for events'}   EC2 requests ${ec2Requests} (throttled ${throttled})`,
+      ...this.notes.map((n) => `  » ${n}`),
+    ];
+    if (this.options.live) {
+      if (this.lines > 0) this.options.write(`\x1b[${this.lines}A`);
+      this.options.write(frame.map((line) => `\x1b[2K${line}\n`).join(''));
+      this.lines = frame.length;
+    } else {
+      this.options.write(`${frame.join('\n')}\n`);
+      this.notes = [];
+    }
+  }
+
+  finish(): void {
+    this.options.write('\n');
+  }
+}
+
+function progressBar(done: number, total: number, width = 20): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}

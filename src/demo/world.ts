@@ -1,0 +1,77 @@
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { CreateTrafficMirrorFilterCommand, CreateTrafficMirrorTargetCommand, EC2Client } from '@aws-sdk/client-ec2';
+
+export interface EmulatorClients {
+  readonly ec2: EC2Client;
+  readonly ecs: ECSClient;
+}
+
+export function emulatorClients(url: string, region: string, maxAttempts = 3): EmulatorClients {
+  const config = { endpoint: url, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts };
+  return { ec2: new EC2Client(config), ecs: new ECSClient(config) };
+}
+
+/** An IDS behind an NLB and an accept-everything filter, as a user would create them. */
+export async function createMirrorTargetAndFilter(clients: EmulatorClients, nlbArn: string): Promise<{ targetId: string; filterId: string }> {
+  const target = await clients.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: nlbArn, Description: 'Suricata behind an NLB' }));
+  const filter = await clients.ec2.send(new CreateTrafficMirrorFilterCommand({ Description: 'all TCP and UDP' }));
+  const targetId = target.TrafficMirrorTarget?.TrafficMirrorTargetId;
+  const filterId = filter.TrafficMirrorFilter?.TrafficMirrorFilterId;
+  if (!targetId || !filterId) throw new Error('the emulator did not return a target and a filter');
+  return { targetId, filterId };
+}
+
+export async function createCluster(clients: EmulatorClients, name: string): Promise<string> {
+  const output = await clients.ecs.send(new CreateClusterCommand({ clusterName: name }));
+  return output.cluster?.clusterArn ?? name;
+}
+
+export async function registerFargateTaskDefinition(clients: EmulatorClients, family: string, image: string): Promise<string> {
+  const output = await clients.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: family, image, essential: true }],
+    }),
+  );
+  return output.taskDefinition?.taskDefinitionArn ?? family;
+}
+
+export async function createFargateService(clients: EmulatorClients, cluster: string, name: string, taskDefinition: string, desiredCount: number, subnets: string[]): Promise<void> {
+  await clients.ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: name,
+      taskDefinition,
+      desiredCount,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: 'DISABLED' } },
+    }),
+  );
+}
+
+export async function runFargateTasks(clients: EmulatorClients, cluster: string, taskDefinition: string, count: number, subnets: string[]): Promise<string[]> {
+  const arns: string[] = [];
+  for (let left = count; left > 0; left -= 10) {
+    const output = await clients.ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition,
+        count: Math.min(10, left),
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: 'DISABLED' } },
+      }),
+    );
+    arns.push(...(output.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
+  }
+  return arns;
+}

@@ -1,0 +1,194 @@
+import { ApiError, type EmulatorContext } from '../context.js';
+import type { NetworkInterface, Subnet, Vpc } from '../network.js';
+import { eniNotFound } from './errors.js';
+import { compileFilters, type FilterSpec } from './filters.js';
+import { tagViews, type TagView } from './model.js';
+import { paginate, type Page } from './paging.js';
+import type { DescribeInput } from './inputs.js';
+
+/** DescribeNetworkInterfaces / DescribeVpcs / DescribeSubnets over the shared NetworkRegistry. */
+
+export type NetworkInterfaceView = {
+  readonly networkInterfaceId: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly availabilityZone: string;
+  readonly description: string;
+  readonly ownerId: string;
+  readonly requesterManaged: boolean;
+  readonly status: string;
+  readonly macAddress: string;
+  readonly privateIpAddress: string;
+  readonly privateIpAddressesSet: readonly { readonly privateIpAddress: string; readonly primary: boolean }[];
+  readonly sourceDestCheck: boolean;
+  readonly interfaceType: string;
+  readonly groupSet: readonly never[];
+  readonly ipv6AddressesSet: readonly never[];
+  readonly tagSet: readonly TagView[];
+};
+
+export type VpcView = {
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly state: 'available';
+  readonly cidrBlock: string;
+  readonly cidrBlockAssociationSet: readonly {
+    readonly associationId: string;
+    readonly cidrBlock: string;
+    readonly cidrBlockState: { readonly state: 'associated' };
+  }[];
+  readonly instanceTenancy: 'default';
+  readonly isDefault: boolean;
+  readonly tagSet: readonly TagView[];
+};
+
+export type SubnetView = {
+  readonly subnetId: string;
+  readonly subnetArn: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly state: 'available';
+  readonly cidrBlock: string;
+  readonly availabilityZone: string;
+  readonly availableIpAddressCount: number;
+  readonly defaultForAz: boolean;
+  readonly mapPublicIpOnLaunch: boolean;
+  readonly tagSet: readonly TagView[];
+};
+
+const ENI_FILTERS: FilterSpec<NetworkInterface> = {
+  fields: {
+    'network-interface-id': (e) => e.networkInterfaceId,
+    'subnet-id': (e) => e.subnetId,
+    'vpc-id': (e) => e.vpcId,
+    'availability-zone': (e) => e.availabilityZone,
+    'interface-type': (e) => e.interfaceType,
+    status: (e) => e.status,
+    description: (e) => e.description,
+    'requester-managed': (e) => e.requesterManaged,
+    'private-ip-address': (e) => e.privateIpAddress,
+    'mac-address': (e) => e.macAddress,
+  },
+  tags: (e) => new Map(Object.entries(e.tags)),
+};
+
+const VPC_FILTERS: FilterSpec<Vpc> = {
+  fields: {
+    'vpc-id': (v) => v.vpcId,
+    'is-default': (v) => v.isDefault,
+    'cidr-block': (v) => v.cidrBlock,
+    cidr: (v) => v.cidrBlock,
+    state: () => 'available',
+  },
+};
+
+const SUBNET_FILTERS: FilterSpec<Subnet> = {
+  fields: {
+    'subnet-id': (s) => s.subnetId,
+    'vpc-id': (s) => s.vpcId,
+    'availability-zone': (s) => s.availabilityZone,
+    'cidr-block': (s) => s.cidrBlock,
+    'default-for-az': () => true,
+    state: () => 'available',
+  },
+};
+
+export class NetworkQueries {
+  constructor(private readonly ctx: EmulatorContext) {}
+
+  describeNetworkInterfaces(input: DescribeInput): Page<NetworkInterfaceView> {
+    const now = this.ctx.now();
+    const ids = input.ids ?? [];
+    for (const id of ids) if (!this.ctx.network.visibleEni(id, now)) throw eniNotFound(id);
+    const wanted = new Set(ids);
+    const matches = compileFilters(input.filters ?? [], ENI_FILTERS);
+    const candidates = ids.length > 0 ? ids.flatMap((id) => this.ctx.network.enis.get(id) ?? []) : this.ctx.network.enis.values();
+    // ENIs EC2 cannot see yet are left out, as a real describe would.
+    const page = paginate(
+      'network-interfaces',
+      candidates,
+      (e) => e.visibleAt <= now && (wanted.size === 0 || wanted.has(e.networkInterfaceId)) && matches(e),
+      input,
+    );
+    return { items: page.items.map((eni) => this.eniView(eni)), nextToken: page.nextToken };
+  }
+
+  describeVpcs(input: DescribeInput): Page<VpcView> {
+    const ids = input.ids ?? [];
+    for (const id of ids) {
+      if (!this.ctx.network.vpcs.has(id)) throw new ApiError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+    }
+    const wanted = new Set(ids);
+    const matches = compileFilters(input.filters ?? [], VPC_FILTERS);
+    const page = paginate('vpcs', this.ctx.network.vpcs.values(), (v) => (wanted.size === 0 || wanted.has(v.vpcId)) && matches(v), input);
+    return {
+      items: page.items.map((vpc) => ({
+        vpcId: vpc.vpcId,
+        ownerId: this.ctx.accountId,
+        state: 'available',
+        cidrBlock: vpc.cidrBlock,
+        cidrBlockAssociationSet: [
+          { associationId: `vpc-cidr-assoc-${vpc.vpcId.slice(4)}`, cidrBlock: vpc.cidrBlock, cidrBlockState: { state: 'associated' } },
+        ],
+        instanceTenancy: 'default',
+        isDefault: vpc.isDefault,
+        tagSet: [],
+      })),
+      nextToken: page.nextToken,
+    };
+  }
+
+  describeSubnets(input: DescribeInput): Page<SubnetView> {
+    const ids = input.ids ?? [];
+    for (const id of ids) {
+      if (!this.ctx.network.subnets.has(id)) {
+        throw new ApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+      }
+    }
+    const wanted = new Set(ids);
+    const matches = compileFilters(input.filters ?? [], SUBNET_FILTERS);
+    const page = paginate(
+      'subnets',
+      this.ctx.network.subnets.values(),
+      (s) => (wanted.size === 0 || wanted.has(s.subnetId)) && matches(s),
+      input,
+    );
+    return {
+      items: page.items.map((subnet) => ({
+        subnetId: subnet.subnetId,
+        subnetArn: `arn:aws:ec2:${this.ctx.region}:${this.ctx.accountId}:subnet/${subnet.subnetId}`,
+        vpcId: subnet.vpcId,
+        ownerId: this.ctx.accountId,
+        state: 'available',
+        cidrBlock: subnet.cidrBlock,
+        availabilityZone: subnet.availabilityZone,
+        availableIpAddressCount: 4091,
+        defaultForAz: true,
+        mapPublicIpOnLaunch: true,
+        tagSet: [],
+      })),
+      nextToken: page.nextToken,
+    };
+  }
+
+  private eniView(eni: NetworkInterface): NetworkInterfaceView {
+    return {
+      networkInterfaceId: eni.networkInterfaceId,
+      subnetId: eni.subnetId,
+      vpcId: eni.vpcId,
+      availabilityZone: eni.availabilityZone,
+      description: eni.description,
+      ownerId: this.ctx.accountId,
+      requesterManaged: eni.requesterManaged,
+      status: eni.status,
+      macAddress: eni.macAddress,
+      privateIpAddress: eni.privateIpAddress,
+      privateIpAddressesSet: [{ privateIpAddress: eni.privateIpAddress, primary: true }],
+      sourceDestCheck: true,
+      interfaceType: eni.interfaceType,
+      groupSet: [],
+      ipv6AddressesSet: [],
+      tagSet: tagViews(new Map(Object.entries(eni.tags))),
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { clientException, invalidParameter } from '../errors.js';
+import { optionalEnum, optionalInteger, optionalString, optionalTags, requiredString } from '../input.js';
+import { LAUNCH_TYPES } from '../model.js';
+import { checkLaunchType, readAwsVpcSettings } from '../network-configuration.js';
+import type { Operation } from '../runtime.js';
+import { createTask } from '../task-factory.js';
+import { taskView } from '../views.js';
+
+const STARTED_BY_PATTERN = /^[A-Za-z0-9_/-]{1,128}$/;
+
+/**
+ * RunTask: validates like ECS, creates `count` tasks in PROVISIONING and starts their
+ * lifecycles. Every request that passes validation places all its tasks, so `failures` is empty.
+ */
+export const runTask: Operation = (runtime, input) => {
+  const { context, store, lifecycle } = runtime;
+  const reference = requiredString(input, 'taskDefinition');
+  const count = optionalInteger(input, 'count', 1, 10) ?? 1;
+  const launchType = optionalEnum(input, 'launchType', LAUNCH_TYPES) ?? 'EC2';
+  const startedBy = optionalString(input, 'startedBy');
+  if (startedBy !== undefined && !STARTED_BY_PATTERN.test(startedBy)) {
+    throw invalidParameter('startedBy may contain up to 128 letters, numbers, hyphens, forward slashes and underscores.');
+  }
+  const propagateTags = optionalEnum(input, 'propagateTags', ['TASK_DEFINITION', 'SERVICE', 'NONE'] as const) ?? 'NONE';
+  if (propagateTags === 'SERVICE') throw invalidParameter('SERVICE is not a valid propagateTags value for RunTask.');
+  const requestTags = optionalTags(input, 'tags') ?? [];
+  const cluster = store.clusterOrDefault(optionalString(input, 'cluster'));
+  const definition = store.findTaskDefinition(reference);
+  if (!definition) throw clientException('TaskDefinition not found.');
+  checkLaunchType(launchType, definition);
+  const awsvpc = readAwsVpcSettings(input, definition, context.network);
+  const group = optionalString(input, 'group') ?? `family:${definition.family}`;
+  // Tags given with the request win over propagated ones with the same key.
+  const tags = new Map(propagateTags === 'TASK_DEFINITION' ? definition.tags : []);
+  for (const tag of requestTags) tags.set(tag.key, tag.value);
+
+  const tasks = Array.from({ length: count }, () =>
+    createTask(context, store, {
+      cluster,
+      taskDefinition: definition,
+      launchType,
+      group,
+      startedBy,
+      platformVersion: optionalString(input, 'platformVersion'),
+      awsvpc,
+      tags,
+      arnFormat: runtime.taskArnFormat,
+    }),
+  );
+  for (const task of tasks) lifecycle.launch(task);
+  return { tasks: tasks.map((task) => taskView(task, context.region, true)), failures: [] };
+};

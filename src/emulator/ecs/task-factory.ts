@@ -1,0 +1,96 @@
+import type { EmulatorContext } from '../context.js';
+import { attachmentArn, containerArn, taskArn, type TaskArnFormat } from './arns.js';
+import { longTaskId, uuid } from './ids.js';
+import type { AwsVpcSettings, ClusterRecord, EniAttachment, LaunchType, TaskDefinitionRecord, TaskRecord } from './model.js';
+import type { EcsStore } from './store.js';
+
+export interface NewTaskSpec {
+  readonly cluster: ClusterRecord;
+  readonly taskDefinition: TaskDefinitionRecord;
+  readonly launchType: LaunchType;
+  readonly group: string;
+  readonly startedBy?: string;
+  readonly serviceName?: string;
+  readonly deploymentId?: string;
+  readonly platformVersion?: string;
+  /** Required for awsvpc task definitions; validated by the caller. */
+  readonly awsvpc?: AwsVpcSettings;
+  readonly tags: ReadonlyMap<string, string>;
+  readonly arnFormat: TaskArnFormat;
+}
+
+/** Fargate resolves LATEST to this platform version. */
+export const FARGATE_PLATFORM_VERSION = '1.4.0';
+
+/**
+ * A new task in PROVISIONING, stored. For awsvpc tasks ECS creates the ENI now (requester
+ * managed, described by the attachment ARN, as real task ENIs are) with the injected faults:
+ * a host without mirroring support, or an interface EC2 cannot see until a while after ECS
+ * reports it ATTACHED (one step from now).
+ */
+export function createTask(context: EmulatorContext, store: EcsStore, spec: NewTaskSpec): TaskRecord {
+  const now = context.now();
+  const random = context.random;
+  const taskId = spec.arnFormat === 'long' ? longTaskId(random) : uuid(random);
+  const arn = taskArn(context, spec.arnFormat, spec.cluster.clusterName, taskId);
+  const subnetId = pickSubnet(context, spec.awsvpc);
+  const subnet = context.network.subnets.get(subnetId);
+  const attachment = spec.awsvpc ? createEniAttachment(context, subnetId) : undefined;
+  const task: TaskRecord = {
+    sequence: store.nextSequence(),
+    taskArn: arn,
+    taskId,
+    arnFormat: spec.arnFormat,
+    cluster: spec.cluster,
+    taskDefinition: spec.taskDefinition,
+    launchType: spec.launchType,
+    group: spec.group,
+    startedBy: spec.startedBy,
+    serviceName: spec.serviceName,
+    deploymentId: spec.deploymentId,
+    availabilityZone: subnet?.availabilityZone ?? `${context.region}a`,
+    platformVersion: spec.launchType === 'FARGATE' ? resolvePlatformVersion(spec.platformVersion) : undefined,
+    awsvpc: spec.awsvpc,
+    containers: spec.taskDefinition.containerDefinitions.map((definition) => ({
+      containerArn: containerArn(context, spec.arnFormat, spec.cluster.clusterName, taskId, uuid(random)),
+      name: definition.name,
+      image: definition.image,
+      cpu: String(definition.cpu ?? 0),
+      memory: definition.memory === undefined ? undefined : String(definition.memory),
+      lastStatus: 'PENDING',
+    })),
+    tags: new Map(spec.tags),
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    version: 0,
+    attachment,
+    createdAt: now,
+    updatedAt: now,
+  };
+  store.addTask(task);
+  return task;
+}
+
+function resolvePlatformVersion(requested: string | undefined): string {
+  return requested === undefined || requested === 'LATEST' ? FARGATE_PLATFORM_VERSION : requested;
+}
+
+/** One of the requested subnets (ECS spreads tasks over them), or any subnet for the task's AZ. */
+function pickSubnet(context: EmulatorContext, awsvpc: AwsVpcSettings | undefined): string {
+  const candidates = awsvpc ? awsvpc.subnets : [...context.network.subnets.keys()];
+  return candidates[context.random.int(0, candidates.length - 1)] ?? '';
+}
+
+function createEniAttachment(context: EmulatorContext, subnetId: string): EniAttachment {
+  const faults = context.faults();
+  const id = uuid(context.random);
+  const attachedAt = context.now() + context.timing().stepDelayMs;
+  const networkInterface = context.network.createEni({
+    subnetId,
+    description: attachmentArn(context, id),
+    requesterManaged: true,
+    mirroringSupported: !context.random.chance(faults.unsupportedEniRate),
+    visibleAt: context.random.chance(faults.lateEniRate) ? attachedAt + faults.lateEniDelayMs : 0,
+  });
+  return { id, subnetId, status: 'PRECREATED', networkInterface };
+}

@@ -1,0 +1,130 @@
+import { MirrorError, type MirrorErrorKind } from '../../src/core/errors.js';
+import type { PlannedSession } from '../../src/core/plan.js';
+import type { MirrorSession } from '../../src/core/session.js';
+import type { TaskSnapshot } from '../../src/core/task.js';
+import type { Clock, Ec2Mirroring, EcsTasks, Logger, Metrics } from '../../src/ports/index.js';
+
+/** In-memory EC2 mirroring with scripted failures, for unit tests of the use cases. */
+export class FakeEc2 implements Ec2Mirroring {
+  readonly sessions = new Map<string, MirrorSession>();
+  readonly calls: string[] = [];
+  /** Errors to throw from createSession, per ENI, consumed in order. */
+  readonly createFailures = new Map<string, MirrorErrorKind[]>();
+  describeFailure: MirrorErrorKind | undefined;
+  private readonly tokens = new Map<string, string>();
+  private counter = 0;
+
+  async findSessionsForEnis(ids: readonly string[]): Promise<MirrorSession[]> {
+    this.calls.push('describe');
+    if (this.describeFailure) throw new MirrorError(this.describeFailure, `describe failed: ${this.describeFailure}`);
+    return [...this.sessions.values()].filter((s) => ids.includes(s.networkInterfaceId));
+  }
+
+  async *listSessionsForTarget(targetId: string): AsyncIterable<MirrorSession[]> {
+    this.calls.push('list');
+    yield [...this.sessions.values()].filter((s) => s.targetId === targetId);
+  }
+
+  async findSession(sessionId: string): Promise<MirrorSession | undefined> {
+    this.calls.push('find');
+    return this.sessions.get(sessionId);
+  }
+
+  async createSession(plan: PlannedSession): Promise<MirrorSession> {
+    this.calls.push('create');
+    const failure = this.createFailures.get(plan.networkInterfaceId)?.shift();
+    if (failure) throw new MirrorError(failure, `create failed: ${failure}`, failure);
+    const known = this.tokens.get(plan.clientToken);
+    if (known) return this.sessions.get(known) ?? { ...this.toSession(plan), sessionId: known };
+    const session = this.toSession(plan);
+    this.tokens.set(plan.clientToken, session.sessionId);
+    this.sessions.set(session.sessionId, session);
+    return session;
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    this.calls.push('delete');
+    this.sessions.delete(sessionId);
+  }
+
+  add(session: Omit<MirrorSession, 'sessionId'> & { sessionId?: string }): MirrorSession {
+    const full = { ...session, sessionId: session.sessionId ?? `tms-${String(++this.counter).padStart(17, '0')}` };
+    this.sessions.set(full.sessionId, full);
+    return full;
+  }
+
+  private toSession(plan: PlannedSession): MirrorSession {
+    return {
+      sessionId: `tms-${String(++this.counter).padStart(17, '0')}`,
+      networkInterfaceId: plan.networkInterfaceId,
+      targetId: plan.targetId,
+      filterId: plan.filterId,
+      sessionNumber: plan.sessionNumber,
+      tags: plan.tags,
+    };
+  }
+}
+
+export class FakeEcs implements EcsTasks {
+  readonly stopped: { taskArn: string; reason: string }[] = [];
+  readonly tagged: { taskArn: string; tags: Record<string, string> }[] = [];
+  tasks: TaskSnapshot[] = [];
+
+  async listClusterArns(): Promise<string[]> {
+    return [...new Set(this.tasks.map((t) => t.clusterArn))];
+  }
+
+  async *listTaskArns(cluster: string, desiredStatus: 'RUNNING' | 'STOPPED', serviceName?: string): AsyncIterable<string[]> {
+    yield this.tasks
+      .filter((t) => (t.clusterArn === cluster || t.clusterName === cluster) && (t.desiredStatus ?? 'RUNNING') === desiredStatus)
+      .filter((t) => serviceName === undefined || t.serviceName === serviceName)
+      .map((t) => t.taskArn);
+  }
+
+  async describeTasks(_cluster: string, taskArns: readonly string[]): Promise<TaskSnapshot[]> {
+    return this.tasks.filter((t) => taskArns.includes(t.taskArn));
+  }
+
+  async stopTask(_cluster: string, taskArn: string, reason: string): Promise<void> {
+    this.stopped.push({ taskArn, reason });
+  }
+
+  async tagTask(taskArn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.tagged.push({ taskArn, tags: { ...tags } });
+  }
+}
+
+/** A clock whose sleeps return at once and only move time forward. */
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = [];
+  constructor(private time = Date.parse('2026-11-27T05:00:00Z')) {}
+  now(): number {
+    return this.time;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+}
+
+export class CountingMetrics implements Metrics {
+  readonly counts = new Map<string, number>();
+  count(name: string, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  percent(name: string, value: number): void {
+    this.counts.set(name, value);
+  }
+  flush(): void {}
+  get(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+}
+
+export class RecordingLogger implements Logger {
+  readonly lines: { level: string; message: string; attributes?: Record<string, unknown> }[] = [];
+  debug = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'debug', message, attributes });
+  info = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'info', message, attributes });
+  warn = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'warn', message, attributes });
+  error = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'error', message, attributes });
+}

@@ -1,0 +1,259 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../../src/app/deps.js';
+import { handleTaskEvents } from '../../../src/app/handle-task-events.js';
+import { STOP_REASON } from '../../../src/app/unsupported-eni.js';
+import { loadConfig, type Environment } from '../../../src/config/from-env.js';
+import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
+import { MANAGED_TAG, UNSUPPORTED_TASK_TAG } from '../../../src/core/session.js';
+import { CountingMetrics, FakeClock, FakeEc2, FakeEcs, RecordingLogger } from '../../support/fake-ports.js';
+import { taskEvent } from '../../support/task-events.js';
+
+const TARGET = 'tmt-0123456789abcdef0';
+const FILTER = 'tmf-0123456789abcdef0';
+const ENI = 'eni-0a1b2c3d4e5f60718';
+
+let ec2: FakeEc2;
+let ecs: FakeEcs;
+let metrics: CountingMetrics;
+let clock: FakeClock;
+
+function deps(env: Environment = {}): AppDeps {
+  return {
+    config: loadConfig({ MIRROR_TARGET_ID: TARGET, MIRROR_FILTER_ID: FILTER, ...env }),
+    ec2,
+    ecs: async () => ecs,
+    clock,
+    logger: new RecordingLogger(),
+    metrics,
+  };
+}
+
+beforeEach(() => {
+  ec2 = new FakeEc2();
+  ecs = new FakeEcs();
+  metrics = new CountingMetrics();
+  clock = new FakeClock();
+});
+
+describe('handleTaskEvents: creating sessions', () => {
+  it('creates one managed session for an ATTACHED ENI of a RUNNING task', async () => {
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+
+    expect(result?.failure).toBeUndefined();
+    expect(result?.enis).toEqual([expect.objectContaining({ networkInterfaceId: ENI, outcome: 'created', sessionId: expect.stringMatching(/^tms-/) })]);
+    const [session] = [...ec2.sessions.values()];
+    expect(session).toMatchObject({ networkInterfaceId: ENI, targetId: TARGET, filterId: FILTER, sessionNumber: 1 });
+    expect(session?.tags[MANAGED_TAG]).toBe('true');
+    expect(ec2.calls).toEqual(['describe', 'create']);
+    expect(metrics.get('SessionCreated')).toBe(1);
+  });
+
+  it.each(['PENDING', 'ACTIVATING', 'RUNNING'])('acts on %s', async (lastStatus) => {
+    const [result] = await handleTaskEvents([taskEvent({ lastStatus })], deps());
+    expect(result?.enis[0]?.outcome).toBe('created');
+  });
+
+  it('mirrors every ENI of a task with several', async () => {
+    const event = taskEvent({ enis: [{ id: 'eni-00000000000000001' }, { id: 'eni-00000000000000002' }] });
+    const [result] = await handleTaskEvents([event], deps());
+    expect(result?.enis.map((e) => e.outcome)).toEqual(['created', 'created']);
+    expect(ec2.sessions.size).toBe(2);
+  });
+
+  it('collapses duplicate and successive events of one task in a batch onto one create', async () => {
+    const pending = taskEvent({ lastStatus: 'PENDING', version: 2 });
+    const running = taskEvent({ lastStatus: 'RUNNING', version: 3 });
+    const results = await handleTaskEvents([pending, running, running], deps());
+
+    expect(ec2.calls).toEqual(['describe', 'create']);
+    expect(new Set(results.map((r) => r.enis[0]?.sessionId)).size).toBe(1);
+    expect(results.every((r) => r.failure === undefined)).toBe(true);
+  });
+
+  it('reports a later event as exists without creating again', async () => {
+    await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', version: 2 })], deps());
+    const [result] = await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 })], deps());
+
+    expect(result?.enis[0]?.outcome).toBe('exists');
+    expect(ec2.calls.filter((c) => c === 'create')).toHaveLength(1);
+    expect(metrics.get('SessionExists')).toBe(1);
+  });
+
+  it('leaves a foreign session alone and takes the next free session number', async () => {
+    ec2.add({ networkInterfaceId: ENI, targetId: 'tmt-0ffffffffffffffff', filterId: FILTER, sessionNumber: 1, tags: {} });
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+
+    expect(result?.enis[0]?.outcome).toBe('created');
+    const ours = [...ec2.sessions.values()].find((s) => s.targetId === TARGET);
+    expect(ours?.sessionNumber).toBe(2);
+    expect(ec2.sessions.size).toBe(2);
+  });
+
+  it('counts an unmanaged session to our target (the seed Lambda) as mirrored and does not duplicate it', async () => {
+    const seeds = ec2.add({ networkInterfaceId: ENI, targetId: TARGET, filterId: FILTER, sessionNumber: 1, tags: { Name: 'Session for interface' } });
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+    expect(result?.enis[0]).toMatchObject({ outcome: 'exists', sessionId: seeds.sessionId });
+    expect(ec2.calls).not.toContain('create');
+  });
+
+  it('handles old-format task ARNs without a cluster segment', async () => {
+    const event = taskEvent();
+    const detail = event.detail as Record<string, unknown>;
+    detail.taskArn = 'arn:aws:ecs:eu-central-1:123456789012:task/a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    event.resources = [detail.taskArn];
+    const [result] = await handleTaskEvents([event], deps());
+    expect(result?.enis[0]?.outcome).toBe('created');
+    expect([...ec2.sessions.values()][0]?.tags['ecs-traffic-mirror:cluster']).toBe('prod');
+  });
+});
+
+describe('handleTaskEvents: what it does not act on', () => {
+  it.each(['PROVISIONING', 'DEACTIVATING', 'STOPPED'])('skips %s without calling EC2', async (lastStatus) => {
+    const [result] = await handleTaskEvents([taskEvent({ lastStatus })], deps());
+    expect(result?.enis[0]?.outcome).toBe('skipped-status');
+    expect(ec2.calls).toEqual([]);
+  });
+
+  it('skips an ENI that is not ATTACHED yet', async () => {
+    const [result] = await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', enis: [{ id: ENI, status: 'ATTACHING' }] })], deps());
+    expect(result?.enis[0]?.outcome).toBe('not-attached');
+    expect(ec2.calls).toEqual([]);
+  });
+
+  it('skips tasks out of scope', async () => {
+    const [result] = await handleTaskEvents([taskEvent({ cluster: 'dev' })], deps({ MIRROR_CLUSTERS: 'prod' }));
+    expect(result?.enis[0]?.outcome).toBe('out-of-scope');
+    expect(ec2.calls).toEqual([]);
+  });
+
+  it('ignores a RUNNING event superseded by a STOPPED one in the same batch', async () => {
+    const results = await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 }), taskEvent({ lastStatus: 'STOPPED', version: 6 })], deps());
+    expect(results[0]?.enis[0]).toMatchObject({ outcome: 'skipped-status', reason: expect.stringContaining('STOPPED') });
+    expect(ec2.calls).toEqual([]);
+  });
+
+  it('returns an invalid-event failure for anything that is not an ECS Task State Change', async () => {
+    const [result] = await handleTaskEvents([{ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} }], deps());
+    expect(result?.failure).toMatchObject({ kind: 'invalid-event' });
+  });
+});
+
+describe('handleTaskEvents: failures', () => {
+  it('retries an ENI EC2 does not see yet with backoff, then creates', async () => {
+    ec2.createFailures.set(ENI, ['eni-not-found', 'eni-not-found']);
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+
+    expect(result?.enis[0]?.outcome).toBe('created');
+    expect(clock.sleeps).toEqual([250, 500]);
+    expect(metrics.get('EniNotFoundRetried')).toBe(2);
+  });
+
+  it('fails the event (for Lambda to retry) when the ENI stays invisible and the task still runs', async () => {
+    ec2.createFailures.set(ENI, Array(10).fill('eni-not-found'));
+    ecs.tasks = [parseTaskStateChangeEvent(taskEvent())];
+    const [result] = await handleTaskEvents([taskEvent()], deps({ MIRROR_ENI_RETRY_ATTEMPTS: '3' }));
+
+    expect(result?.failure).toMatchObject({ kind: 'eni-not-found', outcome: 'retry' });
+    expect(ec2.calls.filter((c) => c === 'create')).toHaveLength(3);
+  });
+
+  it('gives up quietly on a late event whose task has stopped meanwhile', async () => {
+    ec2.createFailures.set(ENI, Array(10).fill('eni-not-found'));
+    ecs.tasks = [parseTaskStateChangeEvent(taskEvent({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }))];
+    const [result] = await handleTaskEvents([taskEvent()], deps({ MIRROR_ENI_RETRY_ATTEMPTS: '2' }));
+    expect(result?.failure).toBeUndefined();
+    expect(result?.enis[0]?.outcome).toBe('skipped-status');
+  });
+
+  it('never swallows throttling that outlasts the SDK retries', async () => {
+    ec2.createFailures.set(ENI, ['throttled']);
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+    expect(result?.failure).toMatchObject({ kind: 'throttled', outcome: 'retry' });
+  });
+
+  it('fails every ENI of the batch when the describe fails', async () => {
+    ec2.describeFailure = 'throttled';
+    const results = await handleTaskEvents([taskEvent(), taskEvent({ taskId: 'b'.repeat(32), enis: [{ id: 'eni-0bbbbbbbbbbbbbbbb' }] })], deps());
+    expect(results.map((r) => r.failure?.kind)).toEqual(['throttled', 'throttled']);
+  });
+
+  it('reports a quota with a metric and fails when the ENI has three foreign sessions', async () => {
+    for (const n of [1, 2, 3]) ec2.add({ networkInterfaceId: ENI, targetId: 'tmt-0ffffffffffffffff', filterId: FILTER, sessionNumber: n, tags: {} });
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+    expect(result?.failure).toMatchObject({ kind: 'sessions-per-eni-limit', outcome: 'quota' });
+    expect(metrics.get('QuotaExceeded')).toBe(1);
+    expect(ec2.calls).not.toContain('create');
+  });
+
+  it('fails loudly on a wrong target, counting a config error', async () => {
+    ec2.createFailures.set(ENI, ['target-not-found']);
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+    expect(result?.failure).toMatchObject({ kind: 'target-not-found', outcome: 'config' });
+    expect(metrics.get('ConfigError')).toBe(1);
+  });
+});
+
+describe('handleTaskEvents: unsupported ENIs', () => {
+  it('reports and tags the task under the default policy, never stopping it', async () => {
+    ec2.createFailures.set(ENI, ['eni-not-supported']);
+    const [result] = await handleTaskEvents([taskEvent()], deps());
+
+    expect(result?.failure).toBeUndefined();
+    expect(result?.enis[0]?.outcome).toBe('unsupported');
+    expect(ecs.tagged).toEqual([{ taskArn: expect.stringContaining(':task/prod/'), tags: { [UNSUPPORTED_TASK_TAG]: ENI } }]);
+    expect(ecs.stopped).toEqual([]);
+    expect(metrics.get('EniUnsupported')).toBe(1);
+  });
+
+  it('stops a service task under stop-task', async () => {
+    ec2.createFailures.set(ENI, ['eni-not-supported']);
+    const [result] = await handleTaskEvents([taskEvent({ group: 'service:web' })], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }));
+    expect(result?.enis[0]?.outcome).toBe('stopped-task');
+    expect(ecs.stopped).toEqual([{ taskArn: expect.any(String), reason: STOP_REASON }]);
+    expect(metrics.get('TaskStopped')).toBe(1);
+  });
+
+  it('never stops a standalone task, even under stop-task', async () => {
+    ec2.createFailures.set(ENI, ['eni-not-supported']);
+    const [result] = await handleTaskEvents([taskEvent({ group: 'family:batch-job' })], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }));
+    expect(result?.enis[0]).toMatchObject({ outcome: 'unsupported', reason: expect.stringContaining('standalone') });
+    expect(ecs.stopped).toEqual([]);
+  });
+
+  it('stops no more than the budget of one service per window', async () => {
+    const recentlyStopped = (id: string) => ({
+      ...parseTaskStateChangeEvent(taskEvent({ taskId: id, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })),
+      stoppedReason: STOP_REASON,
+      stoppedAt: new Date(clock.now() - 60_000).toISOString(),
+    });
+    ecs.tasks = [recentlyStopped('1'.repeat(32)), recentlyStopped('2'.repeat(32))];
+    ec2.createFailures.set(ENI, ['eni-not-supported']);
+    const [result] = await handleTaskEvents([taskEvent()], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_STOP_MAX_PER_SERVICE: '2' }));
+
+    expect(result?.enis[0]).toMatchObject({ outcome: 'unsupported', reason: expect.stringContaining('stop budget') });
+    expect(ecs.stopped).toEqual([]);
+  });
+});
+
+describe('handleTaskEvents: memory of a warm process', () => {
+  it('answers a later event of a mirrored ENI without calling EC2', async () => {
+    const { KnownSessions } = await import('../../../src/app/known-sessions.js');
+    const warm = { ...deps(), knownSessions: new KnownSessions(clock) };
+    const [first] = await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
+    const callsAfterFirst = ec2.calls.length;
+
+    const [second] = await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 })], warm);
+
+    expect(second?.enis[0]).toMatchObject({ outcome: 'exists', sessionId: first?.enis[0]?.sessionId });
+    expect(ec2.calls.length).toBe(callsAfterFirst);
+  });
+
+  it('forgets after its time to live and asks EC2 again', async () => {
+    const { KnownSessions } = await import('../../../src/app/known-sessions.js');
+    const warm = { ...deps(), knownSessions: new KnownSessions(clock, 1_000) };
+    await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
+    await clock.sleep(1_001);
+    await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 })], warm);
+    expect(ec2.calls).toEqual(['describe', 'create', 'describe']);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/from-env.js';
+import { ConfigError } from '../../../src/core/errors.js';
+
+const REQUIRED = { MIRROR_TARGET_ID: 'tmt-0123456789abcdef0', MIRROR_FILTER_ID: 'tmf-0123456789abcdef0' };
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const config = loadConfig(REQUIRED);
+    expect(config.session).toEqual({ targetId: REQUIRED.MIRROR_TARGET_ID, filterId: REQUIRED.MIRROR_FILTER_ID, sessionNumber: 1 });
+    expect(config.unsupported).toEqual({ policy: 'report', maxStopsPerService: 3, windowMinutes: 60 });
+    expect(config.scope).toEqual({ clusters: [], services: [], families: [], launchTypes: [], requiredTags: {} });
+    expect(config.createRatePerSecond).toBeUndefined();
+  });
+
+  it("accepts the seed's variable names as aliases", () => {
+    const config = loadConfig({ TrafficMirrorTarget: 'tmt-08c911877e8e9c51c', TrafficMirrorFilter: 'tmf-011415269e9c93569' });
+    expect(config.session.targetId).toBe('tmt-08c911877e8e9c51c');
+    expect(config.session.filterId).toBe('tmf-011415269e9c93569');
+  });
+
+  it('names each missing variable on its own line', () => {
+    expect(problemsOf({})).toEqual([
+      expect.stringMatching(/^MIRROR_TARGET_ID is required.*alias TrafficMirrorTarget/),
+      expect.stringMatching(/^MIRROR_FILTER_ID is required.*alias TrafficMirrorFilter/),
+    ]);
+  });
+
+  it('rejects malformed values, naming the variable and the value', () => {
+    const problems = problemsOf({
+      MIRROR_TARGET_ID: 'tmf-0123456789abcdef0',
+      MIRROR_FILTER_ID: REQUIRED.MIRROR_FILTER_ID,
+      MIRROR_SESSION_NUMBER: '40000',
+      MIRROR_PACKET_LENGTH: '1.5',
+      MIRROR_UNSUPPORTED_POLICY: 'kill',
+      MIRROR_LAUNCH_TYPES: 'fargate,LAMBDA',
+      MIRROR_CREATE_RATE: 'fast',
+    });
+    expect(problems).toEqual([
+      "MIRROR_TARGET_ID: 'tmf-0123456789abcdef0' is not a traffic mirror target id like tmt-0123456789abcdef0",
+      "MIRROR_SESSION_NUMBER: '40000' is not a whole number from 1 to 32766",
+      "MIRROR_PACKET_LENGTH: '1.5' is not a whole number from 1 to 8500",
+      "MIRROR_LAUNCH_TYPES: 'LAMBDA' is not one of FARGATE, EC2, EXTERNAL, MANAGED_INSTANCES",
+      "MIRROR_UNSUPPORTED_POLICY: 'kill' is not one of report, stop-task",
+      "MIRROR_CREATE_RATE: 'fast' is not a number from 0.1 to 1000",
+    ]);
+  });
+
+  it('refuses a variable and its alias that disagree', () => {
+    expect(problemsOf({ ...REQUIRED, TrafficMirrorTarget: 'tmt-0ffffffffffffffff' })).toEqual([
+      expect.stringContaining('MIRROR_TARGET_ID'),
+    ]);
+  });
+
+  it('reads scope lists and session options', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      MIRROR_CLUSTERS: ' prod , arn:aws:ecs:eu-central-1:123456789012:cluster/edge ,',
+      MIRROR_LAUNCH_TYPES: 'fargate',
+      MIRROR_VIRTUAL_NETWORK_ID: '0',
+      MIRROR_PACKET_LENGTH: '128',
+      MIRROR_CREATE_RATE: '2.5',
+    });
+    expect(config.scope.clusters).toEqual(['prod', 'arn:aws:ecs:eu-central-1:123456789012:cluster/edge']);
+    expect(config.scope.launchTypes).toEqual(['FARGATE']);
+    expect(config.session).toMatchObject({ virtualNetworkId: 0, packetLength: 128 });
+    expect(config.createRatePerSecond).toBe(2.5);
+  });
+});
