@@ -1,0 +1,510 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { resolveClusterScope, type ClusterReference } from './cluster-scope.js';
+import { EcsTrafficMirrorConfigError } from './config-error.js';
+import { METRIC_NAMESPACE, MirrorMonitoring, SERVICE_NAME, type EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
+import { eventFunctionStatements, reconcileFunctionStatements } from './mirror-permissions.js';
+import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
+
+export type { ClusterReference } from './cluster-scope.js';
+export type { EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
+
+/** What to do with a task whose ENI cannot be mirrored (design §4). */
+export type UnsupportedEniPolicy = 'report' | 'stop-task';
+
+/** ECS launch types a task can have. */
+export const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
+
+/** Properties of {@link EcsTrafficMirror}. Exactly one of the four `target…` props must be given. */
+export interface EcsTrafficMirrorProps {
+  /**
+   * Clusters whose tasks are mirrored: names (resolved in this stack's account and Region), ARNs, or
+   * `ecs.ICluster`s. Also scopes the EventBridge rule and the IAM policies.
+   * @default - every cluster in the account and Region
+   */
+  readonly clusters?: readonly ClusterReference[];
+
+  /**
+   * ID of an existing Traffic Mirror target (`tmt-…`) in this account.
+   * @default - one of the other `target…` props
+   */
+  readonly targetId?: string;
+  /**
+   * ARN of an existing Network Load Balancer to create a Traffic Mirror target for. The NLB needs a
+   * UDP 4789 listener (mirrored traffic arrives VXLAN-encapsulated); this construct adds none.
+   * @default - one of the other `target…` props
+   */
+  readonly targetNetworkLoadBalancerArn?: string;
+  /**
+   * ID of an existing Gateway Load Balancer endpoint (`vpce-…`) to create a Traffic Mirror target for.
+   * @default - one of the other `target…` props
+   */
+  readonly targetGatewayLoadBalancerEndpointId?: string;
+  /**
+   * ID of an existing network interface (`eni-…`) to create a Traffic Mirror target for.
+   * @default - one of the other `target…` props
+   */
+  readonly targetNetworkInterfaceId?: string;
+
+  /**
+   * ID of an existing Traffic Mirror filter (`tmf-…`) in this account.
+   * @default - a filter is created that accepts all TCP and UDP traffic, inbound and outbound (IPv4)
+   */
+  readonly filterId?: string;
+
+  /**
+   * Only mirror tasks of these ECS services (names). MIRROR_SERVICES.
+   * @default - tasks of every service, and standalone tasks
+   */
+  readonly services?: readonly string[];
+  /**
+   * Only mirror tasks of these task definition families. MIRROR_FAMILIES.
+   * @default - every family
+   */
+  readonly families?: readonly string[];
+  /**
+   * Only mirror tasks of these launch types (`FARGATE`, `EC2`, `EXTERNAL`, `MANAGED_INSTANCES`). MIRROR_LAUNCH_TYPES.
+   * @default - every launch type
+   */
+  readonly launchTypes?: readonly string[];
+
+  /**
+   * What to do when a task's ENI cannot be mirrored: `report` (log, metric, tag the task) or
+   * `stop-task` (also stop it, so that its service reschedules it elsewhere; only service tasks, at
+   * most `maxStopsPerService` per `stopWindow`). `ecs:StopTask` is granted only for `stop-task`.
+   * @default 'report'
+   */
+  readonly unsupportedPolicy?: UnsupportedEniPolicy;
+  /**
+   * Under `stop-task`: at most this many tasks stopped per service per `stopWindow` (0-1000).
+   * @default 3
+   */
+  readonly maxStopsPerService?: number;
+  /**
+   * Under `stop-task`: the window `maxStopsPerService` counts over (whole minutes, up to 7 days).
+   * @default Duration.minutes(60)
+   */
+  readonly stopWindow?: Duration;
+
+  /**
+   * Session number of the sessions created (1-32766; lower numbers are evaluated first on an ENI).
+   * @default 1
+   */
+  readonly sessionNumber?: number;
+  /**
+   * VXLAN network identifier of the sessions created (0-16777215).
+   * @default - EC2 picks a random unique one per session
+   */
+  readonly virtualNetworkId?: number;
+  /**
+   * Bytes of each packet to mirror (1-8500).
+   * @default - the whole packet
+   */
+  readonly packetLength?: number;
+
+  /**
+   * How often the reconcile Lambda compares tasks with sessions and fixes what the event path
+   * missed: a `Duration` (rate), an `events.Schedule`, or `false` for no schedule (the function is
+   * still deployed and can be invoked by hand).
+   * @default Duration.minutes(5)
+   */
+  readonly reconcileSchedule?: Duration | events.Schedule | false;
+
+  /**
+   * Timeout of the event Lambda. The queue's visibility timeout is 6 times this.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Timeout of the reconcile Lambda.
+   * @default Duration.minutes(5)
+   */
+  readonly reconcileTimeout?: Duration;
+  /**
+   * Memory of both Lambdas, in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Retention of the Lambdas' log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log groups when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * SNS topic that receives every alarm's notifications.
+   * @default - alarms have no actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Name of the CloudWatch dashboard.
+   * @default - a name generated by CloudFormation
+   */
+  readonly dashboardName?: string;
+}
+
+/** Mutating EC2 calls refill at 5/s per account and Region (design §2). */
+const EC2_MUTATING_REFILL_PER_SECOND = 5;
+/** Concurrent event Lambdas the SQS event source may run; together they stay within the EC2 refill rate. */
+const EVENT_MAX_CONCURRENCY = 2;
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// Bundled locally with the installed esbuild (never Docker), as ESM; the AWS SDK is bundled rather
+// than taken from the runtime so that the version is the one pinned in package-lock.json.
+const BUNDLING: lambdaNodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  format: lambdaNodejs.OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: false,
+  mainFields: ['module', 'main'],
+  externalModules: [],
+  bundleAwsSDK: true,
+  // CommonJS dependencies inside an ESM bundle may still `require` Node built-ins.
+  banner: "import { createRequire as __etmCreateRequire } from 'node:module'; const require = __etmCreateRequire(import.meta.url);",
+};
+
+/**
+ * Mirrors the traffic of every ENI of every in-scope ECS task into a VPC Traffic Mirroring target.
+ *
+ * ECS Task State Change events (PENDING / ACTIVATING / RUNNING) go through an SQS queue to the event
+ * Lambda, which creates one session per ENI; a scheduled reconcile Lambda creates what the event
+ * path missed and deletes orphaned sessions that carry our ownership tag.
+ */
+export class EcsTrafficMirror extends Construct {
+  /** The Lambda that handles task events from the queue. */
+  public readonly eventFunction: lambdaNodejs.NodejsFunction;
+  /** The periodic reconcile Lambda. */
+  public readonly reconcileFunction: lambdaNodejs.NodejsFunction;
+  /** The queue between the EventBridge rule and the event Lambda. */
+  public readonly queue: sqs.Queue;
+  /** Receives task events that failed 5 times, and events the rule could not deliver. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The EventBridge rule on ECS Task State Change events. */
+  public readonly rule: events.Rule;
+  /** The schedule of the reconcile Lambda, unless `reconcileSchedule` is `false`. */
+  public readonly reconcileRule?: events.Rule;
+  /** The operations dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** The alarms. */
+  public readonly alarms: EcsTrafficMirrorAlarms;
+  /** ID of the Traffic Mirror target used (given or created). */
+  public readonly targetId: string;
+  /** ID of the Traffic Mirror filter used (given or created). */
+  public readonly filterId: string;
+
+  constructor(scope: Construct, id: string, props: EcsTrafficMirrorProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const settings = validateProps(props);
+    const clusters = resolveClusterScope(stack, props.clusters ?? []);
+
+    this.targetId = this.resolveTarget(props);
+    this.filterId = props.filterId ?? this.createDefaultFilter();
+
+    const timeout = props.timeout ?? Duration.seconds(60);
+    const environment: Record<string, string> = {
+      MIRROR_TARGET_ID: this.targetId,
+      MIRROR_FILTER_ID: this.filterId,
+      MIRROR_SESSION_NUMBER: String(settings.sessionNumber),
+      MIRROR_UNSUPPORTED_POLICY: settings.unsupportedPolicy,
+      MIRROR_STOP_MAX_PER_SERVICE: String(settings.maxStopsPerService),
+      MIRROR_STOP_WINDOW_MINUTES: String(settings.stopWindowMinutes),
+      MIRROR_CREATE_RATE: String(EC2_MUTATING_REFILL_PER_SECOND / EVENT_MAX_CONCURRENCY),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      // Empty lists are left unset: an unset scope variable means "all".
+      ...optionalList('MIRROR_CLUSTERS', clusters.clusterArns),
+      ...optionalList('MIRROR_SERVICES', props.services),
+      ...optionalList('MIRROR_FAMILIES', props.families),
+      ...optionalList('MIRROR_LAUNCH_TYPES', props.launchTypes),
+      ...(props.virtualNetworkId === undefined ? {} : { MIRROR_VIRTUAL_NETWORK_ID: String(props.virtualNetworkId) }),
+      ...(props.packetLength === undefined ? {} : { MIRROR_PACKET_LENGTH: String(props.packetLength) }),
+    };
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'TaskEventQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's guidance for Lambda event sources: at least 6 times the function timeout.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    const permissionInputs = { stack, clusters, targetId: this.targetId, filterId: this.filterId };
+    this.eventFunction = this.createFunction('Event', {
+      entry: 'src/lambda/on-task-event.ts',
+      description: 'ecs-traffic-mirror: mirror the ENIs of starting ECS tasks (SQS batches of task events)',
+      timeout,
+      environment,
+      statements: eventFunctionStatements(permissionInputs, settings.unsupportedPolicy === 'stop-task'),
+      props,
+    });
+    this.eventFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: EVENT_MAX_CONCURRENCY,
+      }),
+    );
+
+    this.reconcileFunction = this.createFunction('Reconcile', {
+      entry: 'src/lambda/on-schedule.ts',
+      description: 'ecs-traffic-mirror: periodic reconcile of task ENIs and mirror sessions',
+      timeout: props.reconcileTimeout ?? Duration.minutes(5),
+      // The next scheduled run is the retry; async retries would only pile up on the EC2 bucket.
+      retryAttempts: 0,
+      environment,
+      statements: reconcileFunctionStatements(permissionInputs),
+      props,
+    });
+
+    this.rule = new events.Rule(this, 'TaskStateChangeRule', {
+      description: 'ecs-traffic-mirror: ECS tasks starting (PENDING, ACTIVATING, RUNNING) in the clusters in scope',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          lastStatus: ['PENDING', 'ACTIVATING', 'RUNNING'],
+          ...(clusters.allClusters ? {} : { clusterArn: [...clusters.clusterArns] }),
+        },
+      },
+    });
+    // The target adds the queue policy for events.amazonaws.com (aws:SourceArn = this rule); events
+    // it cannot deliver after its retries go to the dead-letter queue too.
+    this.rule.addTarget(new targets.SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue }));
+
+    const reconcileSchedule = toSchedule(props.reconcileSchedule);
+    if (reconcileSchedule) {
+      this.reconcileRule = new events.Rule(this, 'ReconcileScheduleRule', {
+        description: 'ecs-traffic-mirror: periodic reconcile',
+        schedule: reconcileSchedule,
+        targets: [new targets.LambdaFunction(this.reconcileFunction, { retryAttempts: 2 })],
+      });
+    }
+
+    const monitoring = new MirrorMonitoring(this, 'Monitoring', {
+      eventFunction: this.eventFunction,
+      reconcileFunction: this.reconcileFunction,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      reconcilePeriod: alarmPeriodOf(props.reconcileSchedule),
+      alarmTopic: props.alarmTopic,
+      dashboardName: props.dashboardName,
+    });
+    this.dashboard = monitoring.dashboard;
+    this.alarms = monitoring.alarms;
+  }
+
+  private createFunction(
+    name: 'Event' | 'Reconcile',
+    options: {
+      readonly entry: string;
+      readonly description: string;
+      readonly timeout: Duration;
+      readonly retryAttempts?: number;
+      readonly environment: Record<string, string>;
+      readonly statements: iam.PolicyStatement[];
+      readonly props: EcsTrafficMirrorProps;
+    },
+  ): lambdaNodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${name}FunctionLogs`, {
+      retention: options.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: options.props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // A role of our own instead of the default one, which would attach the managed
+    // AWSLambdaBasicExecutionRole (logs on every log group): this one writes to its log group only.
+    const role = new iam.Role(this, `${name}FunctionRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: options.description,
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogGroup',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    for (const statement of options.statements) role.addToPrincipalPolicy(statement);
+    acknowledgeWildcardResources(role, options.statements);
+
+    const fn = new lambdaNodejs.NodejsFunction(this, `${name}Function`, {
+      entry: path.join(REPO_ROOT, options.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: options.props.memorySize ?? 256,
+      timeout: options.timeout,
+      retryAttempts: options.retryAttempts,
+      description: options.description,
+      environment: options.environment,
+      role,
+      logGroup,
+      bundling: BUNDLING,
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The runtime is pinned to nodejs22.x (Node.js 22 LTS, supported by Lambda into 2027): the handlers are built, tested and benchmarked for it; moving to a newer runtime is a deliberate project decision.',
+    });
+    return fn;
+  }
+
+  private resolveTarget(props: EcsTrafficMirrorProps): string {
+    if (props.targetId !== undefined) return props.targetId;
+    const description = 'ecs-traffic-mirror target';
+    const target = new ec2.CfnTrafficMirrorTarget(this, 'Target', {
+      description,
+      networkLoadBalancerArn: props.targetNetworkLoadBalancerArn,
+      gatewayLoadBalancerEndpointId: props.targetGatewayLoadBalancerEndpointId,
+      networkInterfaceId: props.targetNetworkInterfaceId,
+    });
+    return target.ref;
+  }
+
+  private createDefaultFilter(): string {
+    const filter = new ec2.CfnTrafficMirrorFilter(this, 'Filter', {
+      description: 'ecs-traffic-mirror: all TCP and UDP traffic, both directions',
+    });
+    const protocols = [
+      { name: 'Tcp', protocol: 6, ruleNumber: 100 },
+      { name: 'Udp', protocol: 17, ruleNumber: 200 },
+    ];
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const { name, protocol, ruleNumber } of protocols) {
+        new ec2.CfnTrafficMirrorFilterRule(this, `Filter${direction === 'ingress' ? 'Ingress' : 'Egress'}${name}`, {
+          trafficMirrorFilterId: filter.ref,
+          trafficDirection: direction,
+          ruleNumber,
+          ruleAction: 'accept',
+          protocol,
+          sourceCidrBlock: '0.0.0.0/0',
+          destinationCidrBlock: '0.0.0.0/0',
+          description: `accept all ${name.toUpperCase()} ${direction}`,
+        });
+      }
+    }
+    return filter.ref;
+  }
+}
+
+interface ValidatedSettings {
+  readonly unsupportedPolicy: UnsupportedEniPolicy;
+  readonly maxStopsPerService: number;
+  readonly stopWindowMinutes: number;
+  readonly sessionNumber: number;
+}
+
+const TARGET_PROPS = [
+  'targetId',
+  'targetNetworkLoadBalancerArn',
+  'targetGatewayLoadBalancerEndpointId',
+  'targetNetworkInterfaceId',
+] as const;
+
+function validateProps(props: EcsTrafficMirrorProps): ValidatedSettings {
+  const targetsGiven = TARGET_PROPS.filter((key) => props[key] !== undefined);
+  if (targetsGiven.length !== 1) {
+    throw new EcsTrafficMirrorConfigError(
+      `EcsTrafficMirror: give exactly one of ${TARGET_PROPS.join(', ')} (got ${targetsGiven.length === 0 ? 'none' : targetsGiven.join(' and ')})`,
+    );
+  }
+  checkId('targetId', props.targetId, /^tmt-[0-9a-f]{8,17}$/);
+  checkId('filterId', props.filterId, /^tmf-[0-9a-f]{8,17}$/);
+  checkId('targetGatewayLoadBalancerEndpointId', props.targetGatewayLoadBalancerEndpointId, /^vpce-[0-9a-f]{8,17}$/);
+  checkId('targetNetworkInterfaceId', props.targetNetworkInterfaceId, /^eni-[0-9a-f]{8,17}$/);
+  checkId('targetNetworkLoadBalancerArn', props.targetNetworkLoadBalancerArn,
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\/[^/]+\/[0-9a-f]+$/);
+
+  const unsupportedPolicy = props.unsupportedPolicy ?? 'report';
+  if (unsupportedPolicy !== 'report' && unsupportedPolicy !== 'stop-task') {
+    throw new EcsTrafficMirrorConfigError(`unsupportedPolicy: must be 'report' or 'stop-task' (got '${String(unsupportedPolicy)}')`);
+  }
+  const maxStopsPerService = props.maxStopsPerService ?? 3;
+  checkInteger('maxStopsPerService', maxStopsPerService, 0, 1000);
+  const stopWindowMinutes = (props.stopWindow ?? Duration.minutes(60)).toMinutes({ integral: false });
+  if (!Number.isInteger(stopWindowMinutes) || stopWindowMinutes < 1 || stopWindowMinutes > 10_080) {
+    throw new EcsTrafficMirrorConfigError(`stopWindow: must be a whole number of minutes from 1 to 10080 (got ${stopWindowMinutes})`);
+  }
+  const sessionNumber = props.sessionNumber ?? 1;
+  checkInteger('sessionNumber', sessionNumber, 1, 32766);
+  if (props.virtualNetworkId !== undefined) checkInteger('virtualNetworkId', props.virtualNetworkId, 0, 16_777_215);
+  if (props.packetLength !== undefined) checkInteger('packetLength', props.packetLength, 1, 8500);
+  for (const launchType of props.launchTypes ?? []) {
+    if (!(LAUNCH_TYPES as readonly string[]).includes(launchType)) {
+      throw new EcsTrafficMirrorConfigError(`launchTypes: '${launchType}' is not one of ${LAUNCH_TYPES.join(', ')}`);
+    }
+  }
+  for (const [key, values] of [['services', props.services], ['families', props.families]] as const) {
+    for (const value of values ?? []) {
+      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_-]{1,255}$/.test(value)) {
+        throw new EcsTrafficMirrorConfigError(`${key}: '${value}' is not a valid name (letters, digits, '-' or '_')`);
+      }
+    }
+  }
+  if (props.timeout !== undefined) {
+    const seconds = props.timeout.toSeconds();
+    // 6 × timeout must fit SQS's 12-hour visibility timeout; Lambda allows up to 15 minutes.
+    if (seconds < 1 || seconds > 900) throw new EcsTrafficMirrorConfigError(`timeout: must be 1 s to 15 minutes (got ${seconds} s)`);
+  }
+  return { unsupportedPolicy, maxStopsPerService, stopWindowMinutes, sessionNumber };
+}
+
+function checkId(key: string, value: string | undefined, pattern: RegExp): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!pattern.test(value)) {
+    throw new EcsTrafficMirrorConfigError(`${key}: '${value}' does not look like ${pattern.source}`);
+  }
+}
+
+function checkInteger(key: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new EcsTrafficMirrorConfigError(`${key}: must be an integer from ${min} to ${max} (got ${value})`);
+  }
+}
+
+function optionalList(name: string, values: readonly string[] | undefined): Record<string, string> {
+  if (values === undefined || values.length === 0) return {};
+  const anyToken = values.some((value) => Token.isUnresolved(value));
+  return { [name]: anyToken ? Fn.join(',', [...values]) : values.join(',') };
+}
+
+function toSchedule(schedule: EcsTrafficMirrorProps['reconcileSchedule']): events.Schedule | undefined {
+  if (schedule === false) return undefined;
+  if (schedule === undefined) return events.Schedule.rate(Duration.minutes(5));
+  if (schedule instanceof Duration) return events.Schedule.rate(schedule);
+  return schedule;
+}
+
+/** The period in which one reconcile run reports: its rate, clamped to what CloudWatch alarms accept. */
+function alarmPeriodOf(schedule: EcsTrafficMirrorProps['reconcileSchedule']): Duration {
+  if (!(schedule instanceof Duration)) return Duration.minutes(5);
+  const minutes = Math.min(Math.max(Math.ceil(schedule.toMinutes({ integral: false })), 5), 6 * 60);
+  return Duration.minutes(minutes);
+}

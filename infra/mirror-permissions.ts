@@ -1,0 +1,158 @@
+import type { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { ClusterScope } from './cluster-scope.js';
+
+/** The ownership tag every session we create carries (design §4). */
+export const MANAGED_TAG_KEY = 'ecs-traffic-mirror:managed';
+/** Every tag key this product writes starts with this prefix (sessions and ECS tasks). */
+export const TAG_KEY_PREFIX = 'ecs-traffic-mirror:';
+
+/** What the least-privilege statements are built from. */
+export interface MirrorPermissionInputs {
+  /** The stack whose account and Region the ARNs are built in. */
+  readonly stack: Stack;
+  /** The clusters in scope. */
+  readonly clusters: ClusterScope;
+  /** The Traffic Mirror target ID (`tmt-…`), possibly a token. */
+  readonly targetId: string;
+  /** The Traffic Mirror filter ID (`tmf-…`), possibly a token. */
+  readonly filterId: string;
+}
+
+/**
+ * Statements of the event Lambda: create a session per task ENI, tag tasks whose ENI cannot be
+ * mirrored, and only with `stopTasks` stop them.
+ */
+export function eventFunctionStatements(inputs: MirrorPermissionInputs, stopTasks: boolean): iam.PolicyStatement[] {
+  const statements = [
+    describeSessions(),
+    ...createManagedSessions(inputs),
+    tagUnsupportedTasks(inputs),
+  ];
+  if (stopTasks) {
+    statements.push(stopServiceTasks(inputs), listTasks(inputs), describeTasks(inputs));
+  }
+  return statements;
+}
+
+/**
+ * Statements of the reconcile Lambda: list in-scope tasks, create missing sessions, delete orphaned
+ * sessions that carry our ownership tag, and tag tasks whose ENI cannot be mirrored.
+ */
+export function reconcileFunctionStatements(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
+  return [
+    describeSessions(),
+    ...createManagedSessions(inputs),
+    deleteManagedSessions(inputs),
+    tagUnsupportedTasks(inputs),
+    new iam.PolicyStatement({
+      sid: 'ListClusters',
+      // ecs:ListClusters supports no resource-level permission: the Service Authorization Reference lists no resource type.
+      actions: ['ecs:ListClusters'],
+      resources: ['*'],
+    }),
+    listTasks(inputs),
+    describeTasks(inputs),
+  ];
+}
+
+function ec2Arn(stack: Stack, resource: string, resourceName: string): string {
+  return stack.formatArn({ service: 'ec2', resource, resourceName });
+}
+
+function describeSessions(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DescribeTrafficMirrorSessions',
+    // EC2 Describe* actions support no resource-level permissions, so the resource must be '*'.
+    actions: ['ec2:DescribeTrafficMirrorSessions'],
+    resources: ['*'],
+  });
+}
+
+function createManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
+  const { stack } = inputs;
+  return [
+    new iam.PolicyStatement({
+      sid: 'CreateSessionFromTaskEniToTarget',
+      // CreateTrafficMirrorSession is authorized against the source ENI, the target and the filter;
+      // target and filter are pinned, the ENI is any task's (unknown before the task starts).
+      actions: ['ec2:CreateTrafficMirrorSession'],
+      resources: [
+        ec2Arn(stack, 'network-interface', '*'),
+        ec2Arn(stack, 'traffic-mirror-target', inputs.targetId),
+        ec2Arn(stack, 'traffic-mirror-filter', inputs.filterId),
+      ],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateOnlyManagedSessions',
+      // ...and against the new session itself: only one that carries our ownership tag.
+      actions: ['ec2:CreateTrafficMirrorSession'],
+      resources: [ec2Arn(stack, 'traffic-mirror-session', '*')],
+      conditions: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG_KEY}`]: 'true' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagSessionsAtCreation',
+      // TagSpecifications of CreateTrafficMirrorSession need ec2:CreateTags; never on existing sessions.
+      actions: ['ec2:CreateTags'],
+      resources: [ec2Arn(stack, 'traffic-mirror-session', '*')],
+      conditions: { StringEquals: { 'ec2:CreateAction': 'CreateTrafficMirrorSession' } },
+    }),
+  ];
+}
+
+function deleteManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DeleteOnlyManagedSessions',
+    actions: ['ec2:DeleteTrafficMirrorSession'],
+    resources: [ec2Arn(inputs.stack, 'traffic-mirror-session', '*')],
+    conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: 'true' } },
+  });
+}
+
+function tagUnsupportedTasks(inputs: MirrorPermissionInputs): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'TagUnsupportedTasks',
+    // ecs:TagResource documents no ecs:cluster condition key, so the task ARN pattern
+    // (task/<cluster-name>/*) does the cluster scoping; the tag keys are limited to ours.
+    actions: ['ecs:TagResource'],
+    resources: [...inputs.clusters.taskArnPatterns],
+    conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': [`${TAG_KEY_PREFIX}*`] } },
+  });
+}
+
+function clusterCondition(inputs: MirrorPermissionInputs): Record<string, Record<string, unknown>> | undefined {
+  return inputs.clusters.allClusters ? undefined : { ArnEquals: { 'ecs:cluster': [...inputs.clusters.clusterArns] } };
+}
+
+function allTasksInAccount(inputs: MirrorPermissionInputs): string {
+  return inputs.stack.formatArn({ service: 'ecs', resource: 'task', resourceName: '*' });
+}
+
+function stopServiceTasks(inputs: MirrorPermissionInputs): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'StopUnsupportedServiceTasks',
+    actions: ['ecs:StopTask'],
+    resources: [allTasksInAccount(inputs)],
+    conditions: clusterCondition(inputs),
+  });
+}
+
+function listTasks(inputs: MirrorPermissionInputs): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ListTasksInScope',
+    // ListTasks on a whole cluster is authorized against resource '*' (its only resource type is
+    // container-instance); the ecs:cluster condition does the scoping.
+    actions: ['ecs:ListTasks'],
+    resources: ['*'],
+    conditions: clusterCondition(inputs),
+  });
+}
+
+function describeTasks(inputs: MirrorPermissionInputs): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DescribeTasksInScope',
+    actions: ['ecs:DescribeTasks'],
+    resources: [allTasksInAccount(inputs)],
+    conditions: clusterCondition(inputs),
+  });
+}
