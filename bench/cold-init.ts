@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * Lambda cold init, as far as this machine can show it: a fresh `node` importing the bundled
+ * event handler (bundled as the CDK construct bundles it), against a fresh `python3` importing
+ * boto3 and creating the EC2 and ECS clients the seed Lambda creates. Both are timed in the
+ * same run, alternating, and the ratio of medians is reported (the machine is shared and noisy).
+ */
+export interface ColdInitResult {
+  readonly bundleBytes: number;
+  readonly nodeMedianMs: number;
+  readonly pythonMedianMs: number | undefined;
+  readonly ratio: number | undefined;
+  readonly runs: number;
+}
+
+const PYTHON_SEED_INIT = "import boto3; boto3.client('ec2', region_name='us-east-1'); boto3.client('ecs', region_name='us-east-1')";
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function timeCommand(command: string, args: string[]): number | undefined {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { stdio: 'ignore', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+  if (result.status !== 0) return undefined;
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+export async function runColdInitBench(runs = 15): Promise<ColdInitResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-mirror-cold-'));
+  try {
+    const outfile = join(dir, 'index.mjs');
+    await build({
+      entryPoints: ['src/lambda/on-task-event.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      minify: true,
+      mainFields: ['module', 'main'],
+      outfile,
+      logLevel: 'error',
+      banner: { js: "import { createRequire as __etmCreateRequire } from 'node:module'; const require = __etmCreateRequire(import.meta.url);" },
+    });
+    const hasBoto3 = (() => {
+      try {
+        execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const nodeTimes: number[] = [];
+    const pythonTimes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const nodeMs = timeCommand(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(outfile)})`]);
+      if (nodeMs === undefined) throw new Error('the bundled handler failed to import');
+      nodeTimes.push(nodeMs);
+      if (hasBoto3) {
+        const pythonMs = timeCommand('python3', ['-c', PYTHON_SEED_INIT]);
+        if (pythonMs !== undefined) pythonTimes.push(pythonMs);
+      }
+    }
+    const nodeMedianMs = median(nodeTimes);
+    const pythonMedianMs = pythonTimes.length > 0 ? median(pythonTimes) : undefined;
+    return {
+      bundleBytes: statSync(outfile).size,
+      nodeMedianMs,
+      pythonMedianMs,
+      ratio: pythonMedianMs === undefined ? undefined : nodeMedianMs / pythonMedianMs,
+      runs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatColdInit(result: ColdInitResult): string {
+  const kb = (result.bundleBytes / 1024).toFixed(0);
+  const python = result.pythonMedianMs === undefined ? 'python3 + boto3 not available' : `python3 + boto3 + 2 clients ${result.pythonMedianMs.toFixed(0)} ms`;
+  const ratio = result.ratio === undefined ? '' : `  ratio ${result.ratio.toFixed(2)} (target ≤ 0.5)`;
+  return `cold init (median of ${result.runs}): node + bundled handler (${kb} KiB) ${result.nodeMedianMs.toFixed(0)} ms; ${python}${ratio}`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.stdout.write(`${formatColdInit(await runColdInitBench())}\n`);
+}
