@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
+import type { AppDeps } from '../app/deps.js';
 import type { AwsClientSettings } from '../aws/clients.js';
+import { composeAppDeps } from '../aws/compose.js';
 import type { Environment } from '../config/from-env.js';
+import { ConfigError } from '../core/errors.js';
+import { noMetrics } from '../ports/index.js';
+import { CliError, EXIT_USAGE } from './exit.js';
+import { stderrLogger } from './stderr-logger.js';
 
 export interface AwsCliOptions {
   readonly endpointUrl?: string;
@@ -33,4 +39,19 @@ export function awsSettingsFrom(options: AwsCliOptions): Partial<AwsClientSettin
     ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
     ...(options.region === undefined ? {} : { region: options.region }),
   };
+}
+
+/** The Lambda's dependencies, configured from the environment and flags; bad config exits 2. */
+export function cliAppDeps(options: AwsCliOptions): AppDeps {
+  try {
+    return composeAppDeps({
+      env: environmentWith(options),
+      logger: stderrLogger(options.verbose ? 'debug' : 'warn'),
+      metrics: noMetrics,
+      aws: awsSettingsFrom(options),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, EXIT_USAGE);
+    throw error;
+  }
 }

@@ -1,23 +1,6 @@
-import type { AppDeps } from '../app/deps.js';
 import { METRIC } from '../app/deps.js';
 import { reconcile, type ReconcileReport } from '../app/reconcile.js';
-import { composeAppDeps } from '../aws/compose.js';
-import { ConfigError } from '../core/errors.js';
-import { powertoolsLogger, powertoolsMetrics } from './observability.js';
-
-let deps: AppDeps | undefined;
-
-function appDeps(): AppDeps {
-  if (deps) return deps;
-  const logger = powertoolsLogger();
-  try {
-    deps = composeAppDeps({ env: process.env, logger, metrics: powertoolsMetrics() });
-  } catch (error) {
-    if (error instanceof ConfigError) logger.error(`invalid configuration: ${error.problems.join('; ')}`);
-    throw error;
-  }
-  return deps;
-}
+import { lambdaDeps } from './lambda-deps.js';
 
 /** Overall coverage of the sweep, for the dashboard: mirrored / mirrorable ENIs, in percent. */
 export function overallCoverage(report: ReconcileReport): number {
@@ -31,7 +14,7 @@ export function overallCoverage(report: ReconcileReport): number {
  * fires; what it did is logged either way.
  */
 export const handler = async (): Promise<ReconcileReport> => {
-  const app = appDeps();
+  const app = lambdaDeps();
   try {
     const report = await reconcile(app, { dryRun: false, ...(app.config.createRatePerSecond ? { actionsPerSecond: app.config.createRatePerSecond } : {}) });
     app.metrics.percent(METRIC.coverage, overallCoverage(report));

@@ -1,25 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { AppDeps } from '../app/deps.js';
 import { handleTaskEvents } from '../app/handle-task-events.js';
 import type { TaskEventResult } from '../app/results.js';
-import { composeAppDeps } from '../aws/compose.js';
-import { ConfigError } from '../core/errors.js';
-import { powertoolsLogger, powertoolsMetrics } from './observability.js';
-
-let deps: AppDeps | undefined;
-
-/** Built on the first invocation and kept: clients are reused across warm invocations. */
-function appDeps(): AppDeps {
-  if (deps) return deps;
-  const logger = powertoolsLogger();
-  try {
-    deps = composeAppDeps({ env: process.env, logger, metrics: powertoolsMetrics() });
-  } catch (error) {
-    if (error instanceof ConfigError) logger.error(`invalid configuration: ${error.problems.join('; ')}`);
-    throw error;
-  }
-  return deps;
-}
+import { lambdaDeps } from './lambda-deps.js';
 
 function isSqsEvent(event: unknown): event is SQSEvent {
   return typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
@@ -39,7 +21,7 @@ function parseBody(body: string): unknown {
  * failed records are returned for SQS to redeliver, then dead-letter).
  */
 export const handler = async (event: unknown): Promise<SQSBatchResponse | TaskEventResult> => {
-  const app = appDeps();
+  const app = lambdaDeps();
   try {
     if (isSqsEvent(event)) {
       const results = await handleTaskEvents(

@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { handleTaskEvents } from '../../app/handle-task-events.js';
-import { composeAppDeps } from '../../aws/compose.js';
-import { ConfigError } from '../../core/errors.js';
-import { noMetrics } from '../../ports/index.js';
-import { awsSettingsFrom, environmentWith, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
+import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
-import { stderrLogger } from '../stderr-logger.js';
 
 async function readSource(source: string): Promise<string> {
   if (source !== '-') {
@@ -34,18 +30,7 @@ export function handleCommand(): Command {
     } catch (error) {
       throw new CliError(`${source === '-' ? 'standard input' : source} is not valid JSON: ${(error as Error).message}`, EXIT_USAGE);
     }
-    let deps;
-    try {
-      deps = composeAppDeps({
-        env: environmentWith(options),
-        logger: stderrLogger(options.verbose ? 'debug' : 'warn'),
-        metrics: noMetrics,
-        aws: awsSettingsFrom(options),
-      });
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, EXIT_USAGE);
-      throw error;
-    }
+    const deps = cliAppDeps(options);
     const [result] = await handleTaskEvents([event], deps);
     if (!result) throw new CliError('the handler returned no result', EXIT_FAILURE);
     if (result.failure?.kind === 'invalid-event') throw new CliError(result.failure.message, EXIT_USAGE);

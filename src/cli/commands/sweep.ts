@@ -1,12 +1,8 @@
 import { Command } from 'commander';
 import { reconcile, type ReconcileReport, type SweepProgress } from '../../app/reconcile.js';
-import { composeAppDeps } from '../../aws/compose.js';
-import { ConfigError } from '../../core/errors.js';
-import { noMetrics } from '../../ports/index.js';
-import { awsSettingsFrom, environmentWith, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
+import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 import { formatReport } from '../format-report.js';
-import { stderrLogger } from '../stderr-logger.js';
 
 interface SweepCliOptions extends AwsCliOptions {
   readonly cluster?: string[];
@@ -28,18 +24,7 @@ function progressReporter(): ((progress: SweepProgress) => void) | undefined {
 }
 
 async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<ReconcileReport> {
-  let deps;
-  try {
-    deps = composeAppDeps({
-      env: environmentWith(options),
-      logger: stderrLogger(options.verbose ? 'debug' : 'warn'),
-      metrics: noMetrics,
-      aws: awsSettingsFrom(options),
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, EXIT_USAGE);
-    throw error;
-  }
+  const deps = cliAppDeps(options);
   const rate = options.rate === undefined ? undefined : Number(options.rate);
   if (rate !== undefined && !(rate > 0 && rate <= 1000)) throw new CliError(`--rate: '${options.rate}' is not a number from 0 (exclusive) to 1000`, EXIT_USAGE);
   const onProgress = progressReporter();
