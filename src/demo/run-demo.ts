@@ -54,6 +54,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const emulator = await startEmulator({ port: 0, profile: options.profile, seed: options.seed });
   const clients = emulatorClients(emulator.url, emulator.region);
   const outcomes: Record<string, number> = {};
+  const seen = new Set<string>();
   try {
     const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
     const deps = composeAppDeps({
@@ -66,7 +67,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const queue = new QueueDelivery(
       async (bodies) => {
         const results = await handleTaskEvents(bodies, deps);
-        for (const result of results) for (const eni of result.enis) count(outcomes, eni.outcome);
+        // Counted once per ENI and outcome: repeated events of one task are one piece of work.
+        for (const result of results) {
+          for (const eni of result.enis) {
+            const key = `${eni.networkInterfaceId ?? eni.attachmentId}|${eni.outcome}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            count(outcomes, eni.outcome);
+          }
+        }
         return results.map((r) => r.failure !== undefined);
       },
       { batchSize: 100, batchWindowMs: 500, maxConcurrency: 2, visibilityTimeoutMs: DEMO_VISIBILITY_TIMEOUT_MS, maxReceiveCount: 5 },
