@@ -42,7 +42,14 @@ export async function handleTaskEvents(rawEvents: readonly unknown[], deps: AppD
 
   const work = await mirrorCandidates([...candidates.values()], deps);
 
-  return parsed.map((entry) => (entry.ok ? resultOf(entry.task, triage.get(entry.task) ?? [], work) : entry.result));
+  const results = parsed.map((entry) => (entry.ok ? resultOf(entry.task, triage.get(entry.task) ?? [], work) : entry.result));
+  for (const result of results) {
+    if (result.failure?.kind === 'invalid-event') {
+      deps.metrics.count(METRIC.invalidEvent);
+      deps.logger.error('not an ECS Task State Change event; it will be dead-lettered', { message: result.failure.message });
+    } else if (result.failure) deps.metrics.count(METRIC.eventFailed);
+  }
+  return results;
 }
 
 type Parsed = { readonly ok: true; readonly task: TaskSnapshot } | { readonly ok: false; readonly result: TaskEventResult };

@@ -105,25 +105,25 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     let done = 0;
     const progressed = () => options.onProgress?.({ stage: 'actions', done: ++done, total });
 
-    const fresh = await sessionsOnEnis(deps, creates.map((c) => c.plan.networkInterfaceId));
-    await forEachLimited(creates, ACTION_CONCURRENCY, async ({ task, plan: planned }) => {
+    const outcomes = await createMissing(creates, deps, limiter, progressed);
+    for (const { task, plan: planned } of creates) {
       const eniId = planned.networkInterfaceId;
       const key = eniKey(task.taskArn, eniId);
-      try {
-        await limiter.acquire();
-        const result = await createVerified(task, eniId, fresh.get(eniId) ?? [], deps);
-        states.set(key, stateAfter(task, eniId, result));
-        if (result.outcome === 'created') {
-          created.push({ taskArn: task.taskArn, networkInterfaceId: eniId, ...(result.sessionId ? { sessionId: result.sessionId } : {}) });
-          deps.metrics.count(METRIC.reconcileCreated);
-        }
-      } catch (error) {
-        const failure = failureOf(error, { taskArn: task.taskArn, networkInterfaceId: eniId });
+      const attempt = outcomes.get(eniId);
+      if (attempt === undefined) continue;
+      if (!attempt.ok) {
+        const failure = failureOf(attempt.error, { taskArn: task.taskArn, networkInterfaceId: eniId });
         failures.push(failure);
         states.set(key, { ...(states.get(key) as EniStatus), reason: `create failed: ${failure.awsCode ?? failure.kind}: ${failure.message}` });
+        continue;
       }
-      progressed();
-    });
+      const outcome = attempt.result;
+      states.set(key, stateAfter(task, eniId, outcome));
+      if (outcome.outcome === 'created') {
+        created.push({ taskArn: task.taskArn, networkInterfaceId: eniId, ...(outcome.sessionId ? { sessionId: outcome.sessionId } : {}) });
+        deps.metrics.count(METRIC.reconcileCreated);
+      }
+    }
     await forEachLimited(deletes, ACTION_CONCURRENCY, async ({ session, reason }) => {
       try {
         await limiter.acquire();
@@ -191,19 +191,59 @@ async function sessionsOnEnis(deps: AppDeps, eniIds: readonly string[]): Promise
   return byEni;
 }
 
+type CreateAction = Extract<ReconcileAction, { kind: 'create' }>;
+type CreateAttempt = { readonly ok: true; readonly result: EniResult } | { readonly ok: false; readonly error: unknown };
+
 /**
- * A create whose client token was used before returns the first session even after someone
- * deleted it; so the sweep checks that the session it got exists, and if not creates anew under
- * a token of this sweep's own.
+ * Creates through the event path's own mirrorEni (same plan, same client token, so a sweep
+ * racing the event path cannot make a second session). A token used before returns the first
+ * session even after someone deleted it, so the sessions obtained are then checked in one
+ * describe, and any that no longer exists is created anew under a token of this sweep's own.
  */
-async function createVerified(task: TaskSnapshot, eniId: string, sessionsOnEni: readonly MirrorSession[], deps: AppDeps): Promise<EniResult> {
-  const result = await mirrorEni(task, eniId, sessionsOnEni, deps);
-  if (result.outcome !== 'created' || !result.sessionId) return result;
-  if (await deps.ec2.findSession(result.sessionId)) return result;
-  deps.logger.warn('client token replayed a deleted session; creating a new one', { taskArn: task.taskArn, networkInterfaceId: eniId, replayed: result.sessionId });
-  const replacement = withGeneration(planForEni(task, eniId, sessionsOnEni, deps), deps.config.session, deps.clock.now());
-  const session = await createWhenEniVisible(replacement, deps);
-  return { networkInterfaceId: eniId, outcome: 'created', sessionId: session.sessionId };
+async function createMissing(
+  creates: readonly CreateAction[],
+  deps: AppDeps,
+  limiter: RateLimiter,
+  progressed: () => void,
+): Promise<Map<string, CreateAttempt>> {
+  const outcomes = new Map<string, CreateAttempt>();
+  if (creates.length === 0) return outcomes;
+  const fresh = await sessionsOnEnis(deps, creates.map((c) => c.plan.networkInterfaceId));
+  await forEachLimited(creates, ACTION_CONCURRENCY, async ({ task, plan: planned }) => {
+    const eniId = planned.networkInterfaceId;
+    try {
+      await limiter.acquire();
+      outcomes.set(eniId, { ok: true, result: await mirrorEni(task, eniId, fresh.get(eniId) ?? [], deps) });
+    } catch (error) {
+      outcomes.set(eniId, { ok: false, error });
+    }
+    progressed();
+  });
+
+  const createdSessionOf = (eniId: string): string | undefined => {
+    const attempt = outcomes.get(eniId);
+    return attempt?.ok && attempt.result.outcome === 'created' ? attempt.result.sessionId : undefined;
+  };
+  const obtained = creates.flatMap(({ plan: planned }) => createdSessionOf(planned.networkInterfaceId) ?? []);
+  if (obtained.length === 0) return outcomes;
+  const live = new Set((await deps.ec2.findSessionsByIds(obtained)).map((s) => s.sessionId));
+  const replayed = creates.filter(({ plan: planned }) => {
+    const sessionId = createdSessionOf(planned.networkInterfaceId);
+    return sessionId !== undefined && !live.has(sessionId);
+  });
+  await forEachLimited(replayed, ACTION_CONCURRENCY, async ({ task, plan: planned }) => {
+    const eniId = planned.networkInterfaceId;
+    deps.logger.warn('client token replayed a deleted session; creating a new one', { taskArn: task.taskArn, networkInterfaceId: eniId });
+    try {
+      await limiter.acquire();
+      const replacement = withGeneration(planForEni(task, eniId, fresh.get(eniId) ?? [], deps), deps.config.session, deps.clock.now());
+      const session = await createWhenEniVisible(replacement, deps);
+      outcomes.set(eniId, { ok: true, result: { networkInterfaceId: eniId, outcome: 'created', sessionId: session.sessionId } });
+    } catch (error) {
+      outcomes.set(eniId, { ok: false, error });
+    }
+  });
+  return outcomes;
 }
 
 function stateAfter(task: TaskSnapshot, eniId: string, result: EniResult): EniStatus {

@@ -1,7 +1,6 @@
 import {
   CreateTrafficMirrorSessionCommand,
   DeleteTrafficMirrorSessionCommand,
-  DescribeTrafficMirrorSessionsCommand,
   paginateDescribeTrafficMirrorSessions,
   type EC2Client,
   type Filter,
@@ -28,30 +27,27 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
     private readonly options: Ec2MirroringOptions = {},
   ) {}
 
-  async findSessionsForEnis(networkInterfaceIds: readonly string[]): Promise<MirrorSession[]> {
-    const unique = [...new Set(networkInterfaceIds)];
-    const sessions: MirrorSession[] = [];
-    for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
-      const filter: Filter = { Name: 'network-interface-id', Values: unique.slice(start, start + MAX_FILTER_VALUES) };
-      for await (const page of this.pages([filter])) sessions.push(...page);
-    }
-    return sessions;
+  findSessionsForEnis(networkInterfaceIds: readonly string[]): Promise<MirrorSession[]> {
+    return this.findByFilter('network-interface-id', networkInterfaceIds);
   }
 
   listSessionsForTarget(targetId: string): AsyncIterable<MirrorSession[]> {
     return this.pages([{ Name: 'traffic-mirror-target-id', Values: [targetId] }]);
   }
 
-  async findSession(sessionId: string): Promise<MirrorSession | undefined> {
-    try {
-      const output = await this.client.send(new DescribeTrafficMirrorSessionsCommand({ TrafficMirrorSessionIds: [sessionId] }));
-      const found = output.TrafficMirrorSessions?.[0];
-      return found ? toMirrorSession(found) : undefined;
-    } catch (error) {
-      const mapped = toMirrorError(error, 'DescribeTrafficMirrorSessions');
-      if (mapped.kind === 'session-not-found') return undefined;
-      throw mapped;
+  /** A filter, unlike the id list, answers unknown ids with nothing instead of NotFound. */
+  findSessionsByIds(sessionIds: readonly string[]): Promise<MirrorSession[]> {
+    return this.findByFilter('traffic-mirror-session-id', sessionIds);
+  }
+
+  private async findByFilter(name: string, values: readonly string[]): Promise<MirrorSession[]> {
+    const unique = [...new Set(values)];
+    const sessions: MirrorSession[] = [];
+    for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
+      const filter: Filter = { Name: name, Values: unique.slice(start, start + MAX_FILTER_VALUES) };
+      for await (const page of this.pages([filter])) sessions.push(...page);
     }
+    return sessions;
   }
 
   async createSession(plan: PlannedSession): Promise<MirrorSession> {

@@ -13,8 +13,8 @@ export interface Ec2Mirroring {
   listSessionsForTarget(targetId: string): AsyncIterable<MirrorSession[]>;
   createSession(plan: PlannedSession): Promise<MirrorSession>;
   deleteSession(sessionId: string): Promise<void>;
-  /** The session with this id, or undefined when it no longer exists. */
-  findSession(sessionId: string): Promise<MirrorSession | undefined>;
+  /** Those of these sessions that still exist. */
+  findSessionsByIds(sessionIds: readonly string[]): Promise<MirrorSession[]>;
 }
 
 export interface StoppedTaskQuery {

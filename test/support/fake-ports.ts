@@ -25,9 +25,12 @@ export class FakeEc2 implements Ec2Mirroring {
     yield [...this.sessions.values()].filter((s) => s.targetId === targetId);
   }
 
-  async findSession(sessionId: string): Promise<MirrorSession | undefined> {
+  async findSessionsByIds(sessionIds: readonly string[]): Promise<MirrorSession[]> {
     this.calls.push('find');
-    return this.sessions.get(sessionId);
+    return sessionIds.flatMap((id) => {
+      const session = this.sessions.get(id);
+      return session ? [session] : [];
+    });
   }
 
   async createSession(plan: PlannedSession): Promise<MirrorSession> {

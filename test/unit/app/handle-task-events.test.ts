@@ -135,6 +135,7 @@ describe('handleTaskEvents: what it does not act on', () => {
   it('returns an invalid-event failure for anything that is not an ECS Task State Change', async () => {
     const [result] = await handleTaskEvents([{ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} }], deps());
     expect(result?.failure).toMatchObject({ kind: 'invalid-event' });
+    expect(metrics.get('InvalidEvent')).toBe(1);
   });
 });
 
@@ -169,6 +170,7 @@ describe('handleTaskEvents: failures', () => {
     ec2.createFailures.set(ENI, ['throttled']);
     const [result] = await handleTaskEvents([taskEvent()], deps());
     expect(result?.failure).toMatchObject({ kind: 'throttled', outcome: 'retry' });
+    expect(metrics.get('EventFailed')).toBe(1);
   });
 
   it('fails every ENI of the batch when the describe fails', async () => {

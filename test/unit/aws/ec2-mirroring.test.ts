@@ -49,9 +49,13 @@ describe('SdkEc2Mirroring', () => {
     expect(error).toMatchObject({ kind: 'eni-not-supported', awsCode: 'NetworkInterfaceNotSupported' });
   });
 
-  it('returns undefined for a session id EC2 does not know', async () => {
-    ec2Mock.on(DescribeTrafficMirrorSessionsCommand).rejects(awsError('InvalidTrafficMirrorSessionId.NotFound'));
-    expect(await new SdkEc2Mirroring(new EC2Client({ region: 'us-east-1', maxAttempts: 1 })).findSession('tms-x')).toBeUndefined();
+  it('looks sessions up by id with a filter, so ids that no longer exist are simply absent', async () => {
+    ec2Mock.on(DescribeTrafficMirrorSessionsCommand).resolves({ TrafficMirrorSessions: [] });
+    const found = await new SdkEc2Mirroring(new EC2Client({ region: 'us-east-1', maxAttempts: 1 })).findSessionsByIds(['tms-x', 'tms-y']);
+    expect(found).toEqual([]);
+    const input = ec2Mock.commandCalls(DescribeTrafficMirrorSessionsCommand)[0]?.args[0].input;
+    expect(input?.Filters).toEqual([{ Name: 'traffic-mirror-session-id', Values: ['tms-x', 'tms-y'] }]);
+    expect(input?.TrafficMirrorSessionIds).toBeUndefined();
   });
 });
 
