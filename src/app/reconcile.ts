@@ -105,6 +105,21 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     let done = 0;
     const progressed = () => options.onProgress?.({ stage: 'actions', done: ++done, total });
 
+    // Deletes first: at the account's 10,000-session quota, they make room for the creates.
+    await forEachLimited(deletes, ACTION_CONCURRENCY, async ({ session, reason }) => {
+      try {
+        await limiter.acquire();
+        await deps.ec2.deleteSession(session.sessionId);
+        deleted.push({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason });
+        deps.metrics.count(METRIC.reconcileDeleted);
+      } catch (error) {
+        // Deleting the ENI deletes its sessions: one that vanished meanwhile is what we wanted.
+        if (!(error instanceof MirrorError && error.kind === 'session-not-found')) {
+          failures.push(failureOf(error, { sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId }));
+        }
+      }
+      progressed();
+    });
     const outcomes = await createMissing(creates, deps, limiter, progressed);
     for (const { task, plan: planned } of creates) {
       const eniId = planned.networkInterfaceId;
@@ -124,20 +139,6 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
         deps.metrics.count(METRIC.reconcileCreated);
       }
     }
-    await forEachLimited(deletes, ACTION_CONCURRENCY, async ({ session, reason }) => {
-      try {
-        await limiter.acquire();
-        await deps.ec2.deleteSession(session.sessionId);
-        deleted.push({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason });
-        deps.metrics.count(METRIC.reconcileDeleted);
-      } catch (error) {
-        // Deleting the ENI deletes its sessions: one that vanished meanwhile is what we wanted.
-        if (!(error instanceof MirrorError && error.kind === 'session-not-found')) {
-          failures.push(failureOf(error, { sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId }));
-        }
-      }
-      progressed();
-    });
   }
 
   const all = [...states.values()];
