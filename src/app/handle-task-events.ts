@@ -44,10 +44,8 @@ export async function handleTaskEvents(rawEvents: readonly unknown[], deps: AppD
 
   const results = parsed.map((entry) => (entry.ok ? resultOf(entry.task, triage.get(entry.task) ?? [], work) : entry.result));
   for (const result of results) {
-    if (result.failure?.kind === 'invalid-event') {
-      deps.metrics.count(METRIC.invalidEvent);
-      deps.logger.error('not an ECS Task State Change event; it will be dead-lettered', { message: result.failure.message });
-    } else if (result.failure) deps.metrics.count(METRIC.eventFailed);
+    if (result.failure?.kind === 'invalid-event') deps.metrics.count(METRIC.invalidEvent);
+    else if (result.failure) deps.metrics.count(METRIC.eventFailed);
   }
   return results;
 }

@@ -8,7 +8,7 @@ export function stderrLogger(minimum: LogLevel): Logger {
   const threshold = LEVELS.indexOf(minimum);
   const write = (level: LogLevel) => (message: string, attributes?: LogAttributes) => {
     if (LEVELS.indexOf(level) < threshold) return;
-    process.stderr.write(`${JSON.stringify({ level, message, ...attributes })}\n`);
+    process.stderr.write(`${JSON.stringify({ ...attributes, level, message })}\n`);
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

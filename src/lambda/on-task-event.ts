@@ -28,17 +28,25 @@ export const handler = async (event: unknown): Promise<SQSBatchResponse | TaskEv
         event.Records.map((record) => parseBody(record.body)),
         app,
       );
+      results.forEach(logInvalid);
       const failed = event.Records.filter((_, index) => results[index]?.failure !== undefined);
       return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
     }
     const [result] = await handleTaskEvents([event], app);
     if (!result) throw new Error('no result for the event');
+    logInvalid(result);
     if (result.failure) throw new TaskEventFailedError(result);
     return result;
   } finally {
     app.metrics.flush();
   }
 };
+
+/** Retrying cannot fix such an event: it is logged here, then dead-lettered, where the alarm sees it. */
+function logInvalid(result: TaskEventResult | undefined): void {
+  if (result?.failure?.kind !== 'invalid-event') return;
+  lambdaDeps().logger.error('not an ECS Task State Change event; it will be dead-lettered', { reason: result.failure.message });
+}
 
 export class TaskEventFailedError extends Error {
   override readonly name = 'TaskEventFailedError';

@@ -1,0 +1,193 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCluster } from '../../src/demo/world.js';
+import { CliRunner } from './support/cli.js';
+import { CREDENTIALS, startWorld, type World } from './support/world.js';
+
+/**
+ * `ecs-mirror` in its own process against the emulator, configured by environment only, as in
+ * the README: exit codes, one-line errors, JSON on stdout.
+ */
+const cli = new CliRunner();
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'ecs-mirror-e2e-'));
+});
+
+afterAll(async () => {
+  cli.killAll();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+function awsEnv(world: World): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: world.emulator.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+  };
+}
+
+async function eventFile(name: string, content: unknown): Promise<string> {
+  const path = join(scratch, name);
+  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const handleOutput = z.object({
+  taskArn: z.string(),
+  enis: z.array(z.object({ networkInterfaceId: z.string().optional(), outcome: z.string(), sessionId: z.string().optional() })),
+  failure: z.object({ kind: z.string(), awsCode: z.string().optional() }).optional(),
+});
+
+const sweepReport = z.object({
+  dryRun: z.boolean(),
+  clusters: z.array(z.object({ cluster: z.string(), tasks: z.number(), enis: z.number(), mirrored: z.number(), missing: z.number(), coveragePercent: z.number() })),
+  created: z.array(z.object({ taskArn: z.string(), networkInterfaceId: z.string() })),
+  deleted: z.array(z.unknown()),
+  unmirrored: z.array(z.object({ taskArn: z.string(), state: z.string() })),
+  failures: z.array(z.unknown()),
+});
+
+const lines = (text: string): string[] => text.split('\n').filter((line) => line.trim() !== '');
+
+describe('ecs-mirror handle', () => {
+  let world: World;
+  let notEcsFile: string;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 21 });
+    notEcsFile = await eventFile('ec2-event.json', {
+      version: '0',
+      id: '7bf73129-1428-4cd3-a780-95db273d1602',
+      'detail-type': 'EC2 Instance State-change Notification',
+      source: 'aws.ec2',
+      account: '123456789012',
+      time: '2025-03-14T09:27:12Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111'],
+      detail: { 'instance-id': 'i-abcd1111', state: 'pending' },
+    });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('prints the outcome as JSON and exits 0 when it created the session', async () => {
+    // prepare
+    const taskArn = await world.runningTask();
+    const file = await eventFile('running.json', world.eventOf(taskArn, 'RUNNING'));
+    // act
+    const run = await cli.run(['handle', file], { ...awsEnv(world), ...world.env() });
+    // assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const output = handleOutput.parse(JSON.parse(run.stdout));
+    expect(output).toMatchObject({ taskArn, enis: [{ networkInterfaceId: world.eniOf(taskArn), outcome: 'created' }] });
+    const sessions = await world.sessionsOnEni(world.eniOf(taskArn));
+    expect(sessions.map((s) => s.TrafficMirrorSessionId)).toEqual([output.enis[0]?.sessionId]);
+  });
+
+  it('exits 2 with one line naming MIRROR_TARGET_ID when configuration is missing', async () => {
+    // act
+    const run = await cli.run(['handle', 'test/fixtures/events/fargate-running.json'], awsEnv(world));
+    // assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('MIRROR_TARGET_ID');
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 with one line on malformed JSON', async () => {
+    // prepare
+    const malformed = await eventFile('malformed.json', '{"source": "aws.ecs", "detail": ');
+    // act
+    const run = await cli.run(['handle', malformed], { ...awsEnv(world), ...world.env() });
+    // assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([expect.stringContaining('not valid JSON')]);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 on an event that is not an ECS Task State Change, naming why', async () => {
+    // act
+    const run = await cli.run(['handle', notEcsFile], { ...awsEnv(world), ...world.env() });
+    // assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: not an ECS Task State Change event: source is 'aws.ec2'/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('prints only one line on stderr for an event that is not an ECS Task State Change (README: exit 2, one line)', async () => {
+    // act
+    const run = await cli.run(['handle', notEcsFile], { ...awsEnv(world), ...world.env() });
+    // assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+  });
+
+  it('exits 1 with the AWS error code on stderr when AWS refuses (target does not exist)', async () => {
+    // prepare
+    const taskArn = await world.runningTask();
+    const file = await eventFile('running-2.json', world.eventOf(taskArn, 'RUNNING'));
+    // act
+    const run = await cli.run(['handle', file], { ...awsEnv(world), ...world.env({ MIRROR_TARGET_ID: 'tmt-0123456789abcdef0' }) });
+    // assess
+    expect(run.code).toBe(1);
+    // Logged decisions may come first (JSON lines); the command's own error is the last line.
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: InvalidTrafficMirrorTargetId\.NotFound: /);
+    expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'target-not-found', awsCode: 'InvalidTrafficMirrorTargetId.NotFound' });
+    expect(await world.sessionsOnEni(world.eniOf(taskArn))).toEqual([]);
+  });
+});
+
+describe('ecs-mirror status and reconcile', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 22 });
+    const batch = await createCluster(world.clients, 'batch');
+    await world.runTasks(2);
+    await world.runTasks(1, { cluster: batch });
+    await world.emulator.ecs.idle();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('status --json and reconcile --dry-run report the gap per cluster and change nothing', async () => {
+    // prepare
+    const env = { ...awsEnv(world), ...world.env() };
+    // act
+    const [status, dryRun] = await Promise.all([cli.run(['status', '--json'], env), cli.run(['reconcile', '--dry-run'], env)]);
+    // assess
+    expect(status.code).toBe(0);
+    const report = sweepReport.parse(JSON.parse(status.stdout));
+    expect(report.clusters).toEqual([
+      expect.objectContaining({ cluster: 'apps', enis: 2, mirrored: 0, missing: 2, coveragePercent: 0 }),
+      expect.objectContaining({ cluster: 'batch', enis: 1, mirrored: 0, missing: 1, coveragePercent: 0 }),
+    ]);
+    expect(report.unmirrored).toHaveLength(3);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toContain('dry run: nothing changed');
+    expect(world.sessionCountToTarget()).toBe(0);
+  });
+
+  it('reconcile --json mirrors every task and prints full coverage per cluster', async () => {
+    // act
+    const run = await cli.run(['reconcile', '--json'], { ...awsEnv(world), ...world.env() });
+    // assess
+    expect(run.code).toBe(0);
+    const report = sweepReport.parse(JSON.parse(run.stdout));
+    expect(report.dryRun).toBe(false);
+    expect(report.created).toHaveLength(3);
+    expect(report.failures).toEqual([]);
+    expect(report.clusters).toEqual([
+      expect.objectContaining({ cluster: 'apps', enis: 2, mirrored: 2, missing: 0, coveragePercent: 100 }),
+      expect.objectContaining({ cluster: 'batch', enis: 1, mirrored: 1, missing: 0, coveragePercent: 100 }),
+    ]);
+    expect(world.sessionCountToTarget()).toBe(3);
+  });
+});
