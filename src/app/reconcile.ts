@@ -80,7 +80,15 @@ const DEFAULT_ACTIONS_PER_SECOND = 5;
 export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<ReconcileReport> {
   const sessions = await listOurTargetSessions(deps, options);
   const { tasks, sweptClusters } = await listRunningTasks(deps, options);
-  const plan = planReconcile({ tasks, sessions, scope: deps.config.scope, options: deps.config.session, ...(sweptClusters ? { sweptClusters } : {}) });
+  const plan = planReconcile({
+    tasks,
+    sessions,
+    scope: deps.config.scope,
+    options: deps.config.session,
+    graceMs: deps.config.reconcileGraceSeconds * 1000,
+    now: deps.clock.now(),
+    ...(sweptClusters ? { sweptClusters } : {}),
+  });
 
   const states = new Map<string, EniStatus>();
   for (const status of initialStates(tasks, plan.findings)) states.set(eniKey(status.taskArn, status.networkInterfaceId), status);
@@ -261,13 +269,22 @@ function stateAfter(task: TaskSnapshot, eniId: string, result: EniResult): EniSt
   }
 }
 
+/** A young task left to the event path counts as missing until it is mirrored: coverage tells the truth. */
+const STATE_OF_FINDING: Readonly<Record<ReconcileFinding['kind'], EniState | undefined>> = {
+  mirrored: 'mirrored',
+  unsupported: 'unsupported',
+  'not-attached': 'not-attached',
+  pending: 'missing',
+  'foreign-session': undefined,
+  'out-of-scope': undefined,
+};
+
 function initialStates(tasks: readonly TaskSnapshot[], findings: readonly ReconcileFinding[]): EniStatus[] {
   const clusterOf = new Map(tasks.map((t) => [t.taskArn, t.clusterName]));
   const states: EniStatus[] = [];
   for (const finding of findings) {
     if (!finding.taskArn) continue;
-    const state: EniState | undefined =
-      finding.kind === 'mirrored' ? 'mirrored' : finding.kind === 'unsupported' ? 'unsupported' : finding.kind === 'not-attached' ? 'not-attached' : undefined;
+    const state = STATE_OF_FINDING[finding.kind];
     if (!state) continue;
     states.push({
       cluster: clusterOf.get(finding.taskArn) ?? '',

@@ -27,6 +27,8 @@ export interface MirrorConfig {
   readonly createRatePerSecond?: number;
   /** Attempts per AWS call, throttling retries included (the SDK's maxAttempts). */
   readonly awsMaxAttempts: number;
+  /** The sweep leaves tasks younger than this to the event path; 0 = sweep every task. */
+  readonly reconcileGraceSeconds: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -49,6 +51,7 @@ export const CONFIG_VARIABLES = [
   ['MIRROR_ENI_RETRY_BASE_MS', 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
   ['MIRROR_CREATE_RATE', 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],
   ['MIRROR_AWS_MAX_ATTEMPTS', 'Attempts per AWS call, throttling retries included. Default 8.'],
+  ['MIRROR_RECONCILE_GRACE_SECONDS', 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
 ] as const;
 
 const TARGET_ID = /^tmt-[0-9a-f]{8,17}$/;
@@ -99,6 +102,7 @@ export function loadConfig(env: Environment): MirrorConfig {
       maxDelayMs: 5_000,
     },
     awsMaxAttempts: read.integer('MIRROR_AWS_MAX_ATTEMPTS', 1, 20) ?? 8,
+    reconcileGraceSeconds: read.integer('MIRROR_RECONCILE_GRACE_SECONDS', 0, 86_400) ?? 0,
   };
   const createRate = read.number('MIRROR_CREATE_RATE', 0.1, 1000);
   if (problems.length > 0) throw new ConfigError(problems);

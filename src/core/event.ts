@@ -57,6 +57,7 @@ const detailSchema = z.looseObject({
   tags: z.array(keyValueSchema).nullish(),
   stoppedReason: z.string().nullish(),
   stoppedAt: timestampSchema.nullish(),
+  createdAt: timestampSchema.nullish(),
 });
 
 /** Checked only for ENI attachments, so an odd EBS or Service Connect attachment cannot fail a task. */
@@ -201,6 +202,7 @@ export function parseTaskDetail(detail: unknown, label = 'detail'): TaskSnapshot
     tags: tagsOf(task.tags ?? []),
     ...optional('stoppedReason', task.stoppedReason),
     ...optional('stoppedAt', task.stoppedAt),
+    ...optional('createdAt', task.createdAt),
   };
 }
 

@@ -20,13 +20,21 @@ export interface ReconcileInput {
    * being taken for orphans. Absent = every cluster was listed.
    */
   readonly sweptClusters?: readonly string[];
+  /**
+   * Tasks created less than this long before `now` are left to the event path (reported
+   * `pending`, not created): during a burst the event path is about to mirror them, and a sweep
+   * creating them too spends EC2's 5-creates-a-second budget twice. 0 or absent = no grace.
+   */
+  readonly graceMs?: number;
+  /** Epoch ms of the sweep, for `graceMs`. */
+  readonly now?: number;
 }
 
 export type ReconcileAction =
   | { readonly kind: 'create'; readonly task: TaskSnapshot; readonly plan: PlannedSession }
   | { readonly kind: 'delete'; readonly session: MirrorSession; readonly reason: string };
 
-export type ReconcileFindingKind = 'foreign-session' | 'unsupported' | 'not-attached' | 'out-of-scope' | 'mirrored';
+export type ReconcileFindingKind = 'foreign-session' | 'unsupported' | 'not-attached' | 'out-of-scope' | 'mirrored' | 'pending';
 
 /** Something the sweep noticed and will not change: for logs, metrics and `status`. */
 export interface ReconcileFinding {
@@ -162,12 +170,25 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
         networkInterfaceId: eniId,
         reason: `task is tagged ${UNSUPPORTED_TASK_TAG}: this ENI cannot be mirrored`,
       }));
+    } else if (isYoung(task, input)) {
+      findings.push(keyed(task.taskArn, eniId, {
+        kind: 'pending',
+        taskArn: task.taskArn,
+        networkInterfaceId: eniId,
+        reason: `task started less than ${Math.round((input.graceMs ?? 0) / 1000)} s ago: left to the event path`,
+      }));
     } else {
       actions.push(keyed(task.taskArn, eniId, { kind: 'create', task, plan: planSessionForEni(task, eniId, options) }));
     }
   }
 
   return { actions: sortByKey(actions), findings: sortByKey(findings) };
+}
+
+function isYoung(task: TaskSnapshot, input: ReconcileInput): boolean {
+  if (!input.graceMs || input.now === undefined || task.createdAt === undefined) return false;
+  const createdAt = Date.parse(task.createdAt);
+  return Number.isFinite(createdAt) && input.now - createdAt < input.graceMs;
 }
 
 function reasonToDelete(owner: EniOwner | undefined): string | undefined {

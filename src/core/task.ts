@@ -32,6 +32,8 @@ export interface TaskSnapshot {
   readonly tags: Readonly<Record<string, string>>;
   readonly stoppedReason?: string;
   readonly stoppedAt?: string;
+  /** ISO time ECS created the task: the sweep leaves young tasks to the event path. */
+  readonly createdAt?: string;
 }
 
 /** Statuses on which a task's interface can be mirrored: the first with an ATTACHED ENI wins. */

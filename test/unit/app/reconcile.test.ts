@@ -100,3 +100,18 @@ describe('reconcile: scope of a partial sweep', () => {
     expect(report.clusters[0]).toMatchObject({ mirrored: 1, missing: 0 });
   });
 });
+
+describe('reconcile: grace for young tasks', () => {
+  it('leaves tasks younger than the grace period to the event path and reports them missing', async () => {
+    const clock = deps.clock;
+    const young = { ...runningTask(1), createdAt: new Date(clock.now() - 30_000).toISOString() };
+    const old = { ...runningTask(2), createdAt: new Date(clock.now() - 600_000).toISOString() };
+    ecs.tasks = [young, old];
+    const graced = { ...deps, config: loadConfig({ MIRROR_TARGET_ID: TARGET, MIRROR_FILTER_ID: FILTER, MIRROR_RECONCILE_GRACE_SECONDS: '120' }) };
+
+    const report = await reconcile(graced, { dryRun: false });
+
+    expect(report.created.map((c) => c.networkInterfaceId)).toEqual(['eni-00000000000000002']);
+    expect(report.unmirrored).toEqual([expect.objectContaining({ networkInterfaceId: 'eni-00000000000000001', state: 'missing', reason: expect.stringContaining('left to the event path') })]);
+  });
+});

@@ -402,3 +402,14 @@ describe('planReconcile', () => {
     });
   });
 });
+
+describe('planReconcile: grace for young tasks', () => {
+  it('plans no create for a task younger than graceMs, and does once it is older', () => {
+    const task = { ...makeTask('t1', { enis: [attachedEni('eni-1')] }), createdAt: '2026-11-27T05:00:00.000Z' };
+    const at = (iso: string) => planReconcile({ tasks: [task], sessions: [], scope: ALL_IN_SCOPE, options: OPTIONS, graceMs: 120_000, now: Date.parse(iso) });
+
+    expect(summary(at('2026-11-27T05:01:00.000Z').actions)).toEqual([]);
+    expect(at('2026-11-27T05:01:00.000Z').findings.map((f) => f.kind)).toEqual(['pending']);
+    expect(summary(at('2026-11-27T05:03:00.000Z').actions)).toEqual(['create eni-1']);
+  });
+});
