@@ -124,6 +124,13 @@ export interface EcsTrafficMirrorProps {
   readonly reconcileSchedule?: Duration | events.Schedule | false;
 
   /**
+   * The sweep leaves tasks younger than this to the event path, so that during a burst both do
+   * not spend EC2's 5-creates-a-second budget on the same ENIs (docs/performance.md).
+   * @default Duration.minutes(2)
+   */
+  readonly reconcileGrace?: Duration;
+
+  /**
    * Timeout of the event Lambda. The queue's visibility timeout is 6 times this.
    * @default Duration.seconds(60)
    */
@@ -231,6 +238,7 @@ export class EcsTrafficMirror extends Construct {
       MIRROR_STOP_MAX_PER_SERVICE: String(settings.maxStopsPerService),
       MIRROR_STOP_WINDOW_MINUTES: String(settings.stopWindowMinutes),
       MIRROR_CREATE_RATE: String(EC2_MUTATING_REFILL_PER_SECOND / EVENT_MAX_CONCURRENCY),
+      MIRROR_RECONCILE_GRACE_SECONDS: String((props.reconcileGrace ?? Duration.minutes(2)).toSeconds()),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       // Empty lists are left unset: an unset scope variable means "all".
@@ -266,7 +274,9 @@ export class EcsTrafficMirror extends Construct {
     });
     this.eventFunction.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 100,
+        // Measured (docs/performance.md): batches of 100 leave one consumer alone at half the
+        // account's create rate while the other repeats its ENIs; 50 keeps both busy.
+        batchSize: 50,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
         maxConcurrency: EVENT_MAX_CONCURRENCY,

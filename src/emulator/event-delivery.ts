@@ -13,7 +13,7 @@ export interface QueueDeliveryOptions {
 }
 
 export const CONSTRUCT_QUEUE_SETTINGS: QueueDeliveryOptions = {
-  batchSize: 100,
+  batchSize: 50,
   batchWindowMs: 1_000,
   maxConcurrency: 2,
   visibilityTimeoutMs: 360_000,

@@ -154,6 +154,7 @@ describe('Lambdas', () => {
       MIRROR_STOP_MAX_PER_SERVICE: '3',
       MIRROR_STOP_WINDOW_MINUTES: '60',
       MIRROR_CREATE_RATE: '2.5',
+      MIRROR_RECONCILE_GRACE_SECONDS: '120',
       MIRROR_CLUSTERS: `${PROD_CLUSTER_ARN},${OTHER_CLUSTER_ARN}`,
       MIRROR_SERVICES: 'web,api',
       MIRROR_LAUNCH_TYPES: 'FARGATE',
@@ -162,12 +163,12 @@ describe('Lambdas', () => {
     });
   });
 
-  it('event Lambda reads the queue: batch 100, 1 s window, partial batch failures, max concurrency 2', () => {
+  it('event Lambda reads the queue: batch 50, 1 s window, partial batch failures, max concurrency 2', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', 'TaskEventQueue'), 'Arn'] },
       FunctionName: { Ref: logicalId('AWS::Lambda::Function', 'EventFunction') },
-      BatchSize: 100,
+      BatchSize: 50,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
