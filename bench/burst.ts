@@ -1,0 +1,288 @@
+/**
+ * Burst benchmark (issue 6; design.md §5): N Fargate tasks start at once; how fast, how cheaply
+ * and how exactly does each strategy mirror their ENIs against EC2's token buckets?
+ *
+ * Each strategy gets its own emulator, started with the same profile and seed: same tasks, same
+ * late and unsupported ENIs (decided at RunTask, before any strategy acts). Duplicate and reordered
+ * events draw from the same random stream as session ids, so they can differ once the strategies'
+ * calls interleave differently. Under the hostile profile ECS throttles RunTask too, its retries
+ * let lifecycle steps (and their draws) slip in between, and the two populations differ: compare
+ * percentages there.
+ */
+import { CONSTRUCT_QUEUE_SETTINGS } from '../src/emulator/event-delivery.js';
+import { groundTruth } from '../src/emulator/ground-truth.js';
+import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
+import type { NetworkInterface } from '../src/emulator/network.js';
+import type { EmulatorTiming, ProfileName } from '../src/emulator/profile.js';
+import { createCluster, createMirrorTargetAndFilter, emulatorClients, registerFargateTaskDefinition, runFargateTasks } from '../src/demo/world.js';
+import type { Strategy } from './strategies.js';
+
+const HOST = '127.0.0.1';
+const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/suricata/0123456789abcdef';
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** EC2's mutating bucket (design.md §2): 50 at once, then 5 per second. */
+const MUTATING_BURST = 50;
+const MUTATING_REFILL_PER_SECOND = 5;
+const POLL_MS = 250;
+/** A settled strategy (nothing queued, running or scheduled) must stay so this long to end the run. */
+const SETTLE_MS = 2_000;
+/** After full coverage: time allowed for the events still queued to be handled, so their calls count. */
+const DRAIN_MS = 15_000;
+
+/** Shortened from the construct's 360 s so that a redelivery shows within a run. */
+export const BENCH_VISIBILITY_TIMEOUT_MS = 10_000;
+export const BENCH_QUEUE_DEFAULTS = { ...CONSTRUCT_QUEUE_SETTINGS, visibilityTimeoutMs: BENCH_VISIBILITY_TIMEOUT_MS };
+
+/** (N − 50) / 5 s: the first 50 creates are in the bucket, the rest wait for its refill. */
+export function physicalLimitSeconds(tasks: number): number {
+  return Math.max(0, tasks - MUTATING_BURST) / MUTATING_REFILL_PER_SECOND;
+}
+
+export function deadlineSeconds(tasks: number): number {
+  return 3 * physicalLimitSeconds(tasks) + 60;
+}
+
+export interface BurstRunOptions {
+  readonly tasks: number;
+  readonly profile: ProfileName;
+  readonly seed: number;
+  readonly timing?: Partial<EmulatorTiming>;
+  /** Stop the run when this many seconds have passed since the burst. */
+  readonly deadlineSeconds: number;
+  readonly progress?: (line: string) => void;
+}
+
+export interface CoverageSample {
+  /** Seconds since the burst started. */
+  readonly t: number;
+  readonly mirrored: number;
+  readonly percent: number;
+  readonly ec2Requests: number;
+  readonly ec2Throttled: number;
+}
+
+export interface StrategyResult {
+  readonly strategy: string;
+  readonly label: string;
+  readonly settings: Readonly<Record<string, number | string | boolean | null>>;
+  readonly tasks: number;
+  readonly enis: number;
+  readonly mirrorable: number;
+  readonly unsupported: number;
+  readonly lateEnis: number;
+  readonly mirrored: number;
+  readonly coveragePercent: number;
+  /** Seconds from the burst to every mirrorable ENI mirrored; null when never reached. */
+  readonly fullCoverageSeconds: number | null;
+  readonly limitSeconds: number;
+  readonly ratioToLimit: number | null;
+  readonly ec2Requests: number;
+  readonly ec2Throttled: number;
+  readonly ec2RequestsAtCoverage: number | null;
+  readonly ec2ByAction: Readonly<Record<string, number>>;
+  readonly ec2ThrottledByAction: Readonly<Record<string, number>>;
+  readonly ecsRequests: number;
+  readonly ecsByAction: Readonly<Record<string, number>>;
+  readonly requestsPerMirroredEni: number | null;
+  readonly duplicateSessions: number;
+  readonly tasksStopped: number;
+  readonly tasksWronglyStopped: number;
+  readonly sessionsLost: number;
+  readonly endedBy: 'full-coverage' | 'settled' | 'deadline';
+  readonly runSeconds: number;
+  readonly samples: readonly CoverageSample[];
+  readonly details: Readonly<Record<string, number>>;
+  /** src/emulator/ground-truth.ts at the end, as a cross-check of the figures above. */
+  readonly groundTruth: { readonly mirrorable: number; readonly mirrored: number; readonly duplicateSessions: number; readonly unsupported: number } | null;
+}
+
+interface LaunchedTask {
+  readonly taskArn: string;
+  readonly group: string;
+  readonly networkInterfaceId: string | undefined;
+  readonly mirrorable: boolean;
+  readonly late: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Task ENIs by attachment id: ECS creates each with the attachment's ARN as its description. */
+function enisByAttachment(emulator: RunningEmulator): Map<string, NetworkInterface> {
+  const byAttachment = new Map<string, NetworkInterface>();
+  for (const eni of emulator.network.enis.values()) {
+    const id = /:attachment\/(.+)$/.exec(eni.description)?.[1];
+    if (id) byAttachment.set(id, eni);
+  }
+  return byAttachment;
+}
+
+/** Right after RunTask, while the attachment is PRECREATED and the task view shows no ENI id yet. */
+function launchedTask(emulator: RunningEmulator, taskArn: string, byAttachment: ReadonlyMap<string, NetworkInterface>): LaunchedTask {
+  const view = emulator.ecs.describeTask(taskArn);
+  const attachment = ((view?.attachments ?? []) as Json[]).find((a) => a.type === 'ElasticNetworkInterface' || a.type === 'eni');
+  const eni = typeof attachment?.id === 'string' ? byAttachment.get(attachment.id) : undefined;
+  return {
+    taskArn,
+    group: String(view?.group ?? ''),
+    networkInterfaceId: eni?.networkInterfaceId,
+    mirrorable: eni !== undefined && eni.mirroringSupported && eni.interfaceType === 'interface',
+    late: eni !== undefined && eni.visibleAt > 0,
+  };
+}
+
+/** Sessions to the target per ENI, read in-process (not counted, not throttled, no random draws). */
+function sessionsPerEni(emulator: RunningEmulator, targetId: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  let nextToken: string | undefined;
+  do {
+    const page = emulator.ec2.describeSessions({ filters: [{ name: 'traffic-mirror-target-id', values: [targetId] }], maxResults: 1000, ...(nextToken ? { nextToken } : {}) });
+    for (const session of page.items) counts.set(session.networkInterfaceId, (counts.get(session.networkInterfaceId) ?? 0) + 1);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return counts;
+}
+
+interface Observation {
+  readonly mirrored: number;
+  readonly duplicates: number;
+  readonly stopped: readonly LaunchedTask[];
+  readonly atRest: boolean;
+}
+
+function observe(emulator: RunningEmulator, targetId: string, launched: readonly LaunchedTask[]): Observation {
+  const sessions = sessionsPerEni(emulator, targetId);
+  let mirrored = 0;
+  let atRest = true;
+  const stopped: LaunchedTask[] = [];
+  for (const task of launched) {
+    const view = emulator.ecs.describeTask(task.taskArn);
+    const desired = String(view?.desiredStatus ?? 'STOPPED');
+    const last = String(view?.lastStatus ?? 'STOPPED');
+    if (desired === 'STOPPED') stopped.push(task);
+    if (!(last === 'RUNNING' && desired === 'RUNNING') && last !== 'STOPPED') atRest = false;
+    // A stopped task's ENI is deleted with its sessions: it counts as not mirrored.
+    if (task.mirrorable && desired === 'RUNNING' && task.networkInterfaceId && (sessions.get(task.networkInterfaceId) ?? 0) > 0) mirrored++;
+  }
+  let duplicates = 0;
+  for (const count of sessions.values()) duplicates += Math.max(0, count - 1);
+  return { mirrored, duplicates, stopped, atRest };
+}
+
+async function finalGroundTruth(emulator: RunningEmulator, targetId: string): Promise<StrategyResult['groundTruth']> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const truth = await groundTruth(emulator, targetId);
+      return { mirrorable: truth.mirrorable, mirrored: truth.mirrored, duplicateSessions: truth.duplicateSessions, unsupported: truth.unsupported };
+    } catch {
+      // The hostile profile throttles ECS calls, in-process ones included.
+    }
+  }
+  return null;
+}
+
+/** One strategy, one emulator: set up, burst, watch until full coverage, settled or deadline. */
+export async function runBurstStrategy(strategy: Strategy, options: BurstRunOptions): Promise<StrategyResult> {
+  const emulator = await startEmulator({ port: 0, host: HOST, profile: options.profile, seed: options.seed, ...(options.timing ? { timing: options.timing } : {}) });
+  // Setup calls retry hard: the hostile profile throttles ECS, and setup is not what is measured.
+  const clients = emulatorClients(emulator.url, emulator.region, 10);
+  try {
+    const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
+    const clusterArn = await createCluster(clients, 'burst');
+    const taskDefinition = await registerFargateTaskDefinition(clients, 'burst-app', 'public.ecr.aws/nginx/nginx:stable');
+    const subnets = [...emulator.network.subnets.keys()];
+    const running = strategy.start({ emulator, targetId, filterId, clusterArn, aws: { endpoint: emulator.url, region: emulator.region, credentials: CREDENTIALS } });
+    emulator.resetStats();
+
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    // RunTask takes at most 10 tasks per call: N/10 calls in a row, as a deploy script would.
+    const arns = await runFargateTasks(clients, clusterArn, taskDefinition, options.tasks, subnets);
+    const byAttachment = enisByAttachment(emulator);
+    const launched = arns.map((arn) => launchedTask(emulator, arn, byAttachment));
+    const mirrorable = launched.filter((t) => t.mirrorable).length;
+    const limitSeconds = physicalLimitSeconds(options.tasks);
+
+    const samples: CoverageSample[] = [];
+    let fullCoverageSeconds: number | null = null;
+    let ec2RequestsAtCoverage: number | null = null;
+    let endedBy: StrategyResult['endedBy'] = 'deadline';
+    let settledSince: number | undefined;
+    let lastProgress = 0;
+    for (;;) {
+      const t = seconds();
+      const seen = observe(emulator, targetId, launched);
+      const stats = emulator.stats().ec2;
+      samples.push({ t, mirrored: seen.mirrored, percent: mirrorable === 0 ? 100 : (seen.mirrored / mirrorable) * 100, ec2Requests: stats.total, ec2Throttled: stats.throttledTotal });
+      if (t - lastProgress >= 5) {
+        lastProgress = t;
+        options.progress?.(`  ${strategy.name} t=${t.toFixed(1)}s mirrored ${seen.mirrored}/${mirrorable} EC2 requests ${stats.total} (throttled ${stats.throttledTotal})`);
+      }
+      if (seen.mirrored === mirrorable) {
+        fullCoverageSeconds = t;
+        ec2RequestsAtCoverage = stats.total;
+        endedBy = 'full-coverage';
+        break;
+      }
+      if (seen.atRest && (await running.settled())) {
+        settledSince ??= t;
+        if (t - settledSince >= SETTLE_MS / 1000) {
+          endedBy = 'settled';
+          break;
+        }
+      } else settledSince = undefined;
+      if (t >= options.deadlineSeconds) break;
+      await sleep(POLL_MS);
+    }
+    // What is still queued (later events of the same tasks) is part of the strategy's cost.
+    if (endedBy === 'full-coverage') await running.quiesce(DRAIN_MS);
+    const runSeconds = seconds();
+    const stats = emulator.stats();
+    const final = observe(emulator, targetId, launched);
+    const truth = await finalGroundTruth(emulator, targetId);
+    const details = running.details();
+    await running.stop();
+
+    const mirrored = final.mirrored;
+    return {
+      strategy: strategy.name,
+      label: strategy.label,
+      settings: strategy.settings,
+      tasks: options.tasks,
+      enis: launched.filter((t) => t.networkInterfaceId).length,
+      mirrorable,
+      unsupported: launched.filter((t) => t.networkInterfaceId && !t.mirrorable).length,
+      lateEnis: launched.filter((t) => t.late).length,
+      mirrored,
+      coveragePercent: mirrorable === 0 ? 100 : (mirrored / mirrorable) * 100,
+      fullCoverageSeconds,
+      limitSeconds,
+      ratioToLimit: fullCoverageSeconds !== null && limitSeconds > 0 ? fullCoverageSeconds / limitSeconds : null,
+      ec2Requests: stats.ec2.total,
+      ec2Throttled: stats.ec2.throttledTotal,
+      ec2RequestsAtCoverage,
+      ec2ByAction: stats.ec2.requests,
+      ec2ThrottledByAction: stats.ec2.throttled,
+      ecsRequests: stats.ecs.total - (stats.ecs.requests.RunTask ?? 0),
+      ecsByAction: stats.ecs.requests,
+      requestsPerMirroredEni: mirrored > 0 ? stats.ec2.total / mirrored : null,
+      duplicateSessions: final.duplicates,
+      tasksStopped: final.stopped.length,
+      // A stop is wrong when the ENI could have been mirrored, or when no service will replace the task.
+      tasksWronglyStopped: final.stopped.filter((t) => t.mirrorable || !t.group.startsWith('service:')).length,
+      sessionsLost: mirrorable - mirrored,
+      endedBy,
+      runSeconds,
+      samples,
+      details,
+      groundTruth: truth,
+    };
+  } finally {
+    clients.ec2.destroy();
+    clients.ecs.destroy();
+    await emulator.close();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The two ways of mirroring a burst that the benchmark compares, each wired to an emulator the
+ * way it is deployed on AWS:
+ * - `seed`: EventBridge rule (ACTIVATING) → Lambda, asynchronous, one invocation per event;
+ * - `ours`: EventBridge rule (PENDING/ACTIVATING/RUNNING) → SQS → Lambda batches (the construct's
+ *   event source settings), the real handleTaskEvents on composeAppDeps, one set of deps per warm
+ *   Lambda container; plus the scheduled reconcile as the safety net.
+ */
+import type { AppDeps } from '../src/app/deps.js';
+import { handleTaskEvents } from '../src/app/handle-task-events.js';
+import { reconcile } from '../src/app/reconcile.js';
+import { composeAppDeps } from '../src/aws/compose.js';
+import { QueueDelivery, type QueueDeliveryOptions } from '../src/emulator/event-delivery.js';
+import type { RunningEmulator } from '../src/emulator/index.js';
+import { noMetrics, silentLogger } from '../src/ports/index.js';
+import { CONSTRUCT_RULE, matches, seedRule } from './event-rules.js';
+import { AsyncLambdaInvoker, LAMBDA_ASYNC_DEFAULTS } from './lambda-async.js';
+import { seedLambdaHandler, type SeedClientSettings, type SeedLogKind } from './seed-lambda.js';
+
+export interface StrategyWorld {
+  readonly emulator: RunningEmulator;
+  readonly targetId: string;
+  readonly filterId: string;
+  readonly clusterArn: string;
+  readonly aws: SeedClientSettings;
+}
+
+export interface RunningStrategy {
+  /** True when nothing this strategy started is still pending (no invocation, queue, retry or sweep). */
+  settled(): Promise<boolean>;
+  /** Waits, at most timeoutMs, until settled. */
+  quiesce(timeoutMs: number): Promise<void>;
+  /** Counters for the report. */
+  details(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface Strategy {
+  readonly name: string;
+  /** One line: the topology and its settings. */
+  readonly label: string;
+  readonly settings: Readonly<Record<string, number | string | boolean | null>>;
+  start(world: StrategyWorld): RunningStrategy;
+}
+
+function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await sleep(50);
+}
+
+// ---------------------------------------------------------------------------------------------
+// seed
+
+export function seedStrategy(maxConcurrency = LAMBDA_ASYNC_DEFAULTS.maxConcurrency): Strategy {
+  return {
+    name: 'seed',
+    label: `seed Lambda (port): EventBridge rule lastStatus=ACTIVATING → Lambda async, 1 event/invocation, ≤${maxConcurrency} concurrent, 2 async retries (1 min, 2 min); SDK standard retry, 5 attempts`,
+    settings: { maxConcurrency, asyncRetries: LAMBDA_ASYNC_DEFAULTS.retryDelaysMs.length, sdkRetryMode: 'standard', sdkMaxAttempts: 5 },
+    start(world) {
+      const logs: Record<string, number> = {};
+      const invoker = new AsyncLambdaInvoker<unknown>(
+        (event) =>
+          seedLambdaHandler(event, {
+            env: { TrafficMirrorTarget: world.targetId, TrafficMirrorFilter: world.filterId },
+            aws: world.aws,
+            log: (kind: SeedLogKind) => increment(logs, kind),
+          }),
+        { ...LAMBDA_ASYNC_DEFAULTS, maxConcurrency },
+      );
+      const rule = seedRule(world.clusterArn);
+      const unsubscribe = world.emulator.ecs.subscribe((event) => {
+        if (matches(rule, event)) invoker.invoke(event);
+      });
+      return {
+        settled: () => Promise.resolve(invoker.idle()),
+        quiesce: (timeoutMs) => until(() => invoker.idle(), timeoutMs),
+        details: () => {
+          const s = invoker.stats();
+          return {
+            events: s.events,
+            invocations: s.invocations,
+            invocationErrors: s.errors,
+            asyncRetries: s.retries,
+            droppedAfterRetries: s.dropped,
+            maxConcurrentInvocations: s.maxInFlight,
+            ...Object.fromEntries(Object.entries(logs).map(([k, v]) => [`log:${k}`, v])),
+          };
+        },
+        stop: async () => {
+          unsubscribe();
+          invoker.close();
+          await until(() => invoker.inFlight() === 0, 10_000);
+        },
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ours
+
+export interface OursSettings {
+  readonly queue: QueueDeliveryOptions;
+  /** MIRROR_CREATE_RATE of each Lambda container; undefined = no client-side cap. */
+  readonly createRatePerConsumer: number | undefined;
+  /** Period of the scheduled reconcile, from the burst's start; 0 = no reconcile. */
+  readonly reconcileEveryMs: number;
+  /** MIRROR_RECONCILE_GRACE_SECONDS × 1000: the sweep leaves younger tasks to the event path. */
+  readonly reconcileGraceMs: number;
+}
+
+/** Warm Lambda containers: one set of deps (clients, limiter, cache) per concurrent invocation. */
+class WarmContainers<T> {
+  private readonly free: T[] = [];
+  created = 0;
+
+  constructor(private readonly create: () => T) {}
+
+  async use<R>(work: (container: T) => Promise<R>): Promise<R> {
+    const container = this.free.pop() ?? this.fresh();
+    try {
+      return await work(container);
+    } finally {
+      this.free.push(container);
+    }
+  }
+
+  private fresh(): T {
+    this.created++;
+    return this.create();
+  }
+}
+
+export function oursStrategy(settings: OursSettings): Strategy {
+  const q = settings.queue;
+  const rate = settings.createRatePerConsumer;
+  return {
+    name: 'ours',
+    label:
+      `ours: EventBridge rule PENDING/ACTIVATING/RUNNING → SQS → Lambda (batch ${q.batchSize}, window ${q.batchWindowMs / 1000} s, ` +
+      `max concurrency ${q.maxConcurrency}, visibility ${q.visibilityTimeoutMs / 1000} s, maxReceiveCount ${q.maxReceiveCount}), ` +
+      `MIRROR_CREATE_RATE ${rate ?? 'unset'} per container; reconcile ${settings.reconcileEveryMs > 0 ? `every ${settings.reconcileEveryMs / 1000} s, grace ${settings.reconcileGraceMs / 1000} s` : 'off'}`,
+    settings: {
+      batchSize: q.batchSize,
+      batchWindowMs: q.batchWindowMs,
+      maxConcurrency: q.maxConcurrency,
+      visibilityTimeoutMs: q.visibilityTimeoutMs,
+      maxReceiveCount: q.maxReceiveCount,
+      createRatePerConsumer: rate ?? null,
+      reconcileEveryMs: settings.reconcileEveryMs,
+      reconcileGraceMs: settings.reconcileGraceMs,
+    },
+    start(world) {
+      const env: Record<string, string> = {
+        MIRROR_TARGET_ID: world.targetId,
+        MIRROR_FILTER_ID: world.filterId,
+        ...(rate === undefined ? {} : { MIRROR_CREATE_RATE: String(rate) }),
+        MIRROR_RECONCILE_GRACE_SECONDS: String(Math.round(settings.reconcileGraceMs / 1000)),
+      };
+      const compose = (): AppDeps => composeAppDeps({ env, logger: silentLogger, metrics: noMetrics, aws: world.aws });
+      const containers = new WarmContainers(compose);
+      const outcomes: Record<string, number> = {};
+      const counters = { batches: 0, batchFailures: 0, reconcileRuns: 0, reconcileSkipped: 0, reconcileCreated: 0, reconcileFailures: 0, reconcileErrors: 0 };
+      let handling = 0;
+
+      const queue = new QueueDelivery(
+        (bodies) =>
+          containers.use(async (deps) => {
+            handling++;
+            counters.batches++;
+            try {
+              const results = await handleTaskEvents(bodies, deps);
+              for (const result of results) {
+                for (const eni of result.enis) increment(outcomes, eni.outcome);
+                if (result.failure) counters.batchFailures++;
+              }
+              return results.map((r) => r.failure !== undefined);
+            } finally {
+              handling--;
+            }
+          }),
+        q,
+      );
+      const unsubscribe = world.emulator.ecs.subscribe((event) => {
+        if (matches(CONSTRUCT_RULE, event)) queue.send(event);
+      });
+
+      // The reconcile Lambda is its own container; on-schedule.ts paces it with MIRROR_CREATE_RATE.
+      let reconcileDeps: AppDeps | undefined;
+      let sweep: Promise<void> | undefined;
+      const runSweep = () => {
+        if (sweep) {
+          counters.reconcileSkipped++;
+          return;
+        }
+        reconcileDeps ??= compose();
+        const deps = reconcileDeps;
+        counters.reconcileRuns++;
+        sweep = reconcile(deps, { dryRun: false, ...(deps.config.createRatePerSecond ? { actionsPerSecond: deps.config.createRatePerSecond } : {}) })
+          .then((report) => {
+            counters.reconcileCreated += report.created.length;
+            counters.reconcileFailures += report.failures.length;
+          })
+          .catch(() => {
+            counters.reconcileErrors++;
+          })
+          .finally(() => {
+            sweep = undefined;
+          });
+      };
+      const schedule = settings.reconcileEveryMs > 0 ? setInterval(runSweep, settings.reconcileEveryMs) : undefined;
+
+      /** QueueDelivery.drained() resolves at once (a microtask) when nothing is queued, in flight or delayed. */
+      const queueIdle = () => Promise.race([queue.drained().then(() => true), sleep(0).then(() => false)]);
+      const settled = async () => (await queueIdle()) && sweep === undefined;
+      return {
+        settled,
+        quiesce: async (timeoutMs) => {
+          const deadline = Date.now() + timeoutMs;
+          while (!(await settled()) && Date.now() < deadline) await sleep(100);
+        },
+        details: () => {
+          const delivery = queue.stats();
+          return {
+            eventsQueued: delivery.received,
+            lambdaInvocations: delivery.invocations,
+            redelivered: delivery.redelivered,
+            deadLettered: delivery.deadLettered,
+            handlerErrors: delivery.handlerErrors,
+            containers: containers.created,
+            ...counters,
+            ...Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [`eventEni:${k}`, v])),
+          };
+        },
+        stop: async () => {
+          unsubscribe();
+          if (schedule) clearInterval(schedule);
+          queue.close();
+          await until(() => handling === 0 && sweep === undefined, 15_000);
+        },
+      };
+    },
+  };
+}
