@@ -111,6 +111,21 @@ describe('reconcile through the emulator', () => {
     expect(await world.sessionsOnEni(world.eniOf(web))).toHaveLength(1);
   });
 
+  it('leaves tasks younger than MIRROR_RECONCILE_GRACE_SECONDS to the event path, and mirrors them once older', async () => {
+    // prepare
+    const taskArn = await world.runningTask();
+    const eniId = world.eniOf(taskArn);
+    // act
+    const graced = await sweep(world.deps({ MIRROR_RECONCILE_GRACE_SECONDS: '3600' }));
+    const ungraced = await sweep(world.deps({ MIRROR_RECONCILE_GRACE_SECONDS: '0' }));
+    // assess
+    expect(graced.created).toEqual([]);
+    expect(graced.unmirrored).toEqual([expect.objectContaining({ networkInterfaceId: eniId, state: 'missing', reason: expect.stringContaining('left to the event path') })]);
+    expect(graced.clusters).toEqual([expect.objectContaining({ missing: 1, coveragePercent: 0 })]);
+    expect(ungraced.created.map((c) => c.networkInterfaceId)).toEqual([eniId]);
+    expect(await world.sessionsOnEni(eniId)).toHaveLength(1);
+  });
+
   it('a sweep running during a burst of events creates no duplicates and every ENI ends mirrored', async () => {
     // prepare
     pipeline = pipeEvents(world.emulator, world.deps());
