@@ -94,11 +94,15 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
   const work = new Map<string, EniWork>();
   const unknown: Candidate[] = [];
   for (const candidate of candidates) {
-    const sessionId = deps.knownSessions?.get(candidate.networkInterfaceId);
-    if (sessionId === undefined) unknown.push(candidate);
-    else {
-      work.set(candidate.networkInterfaceId, { networkInterfaceId: candidate.networkInterfaceId, outcome: 'exists', sessionId, reason: 'mirrored earlier by this process' });
+    const known = deps.knownSessions?.get(candidate.networkInterfaceId);
+    const networkInterfaceId = candidate.networkInterfaceId;
+    if (known === undefined) unknown.push(candidate);
+    else if (known.kind === 'mirrored') {
+      work.set(networkInterfaceId, { networkInterfaceId, outcome: 'exists', sessionId: known.sessionId, reason: 'mirrored earlier by this process' });
       deps.metrics.count(METRIC.sessionExists);
+    } else {
+      // Already reported (and tagged, or stopped) for an earlier event: no second create, tag or stop.
+      work.set(networkInterfaceId, { networkInterfaceId, outcome: 'unsupported', reason: 'found unsupported earlier by this process' });
     }
   }
   if (unknown.length === 0) return work;
@@ -115,7 +119,7 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
   await forEachLimited(unknown, CREATE_CONCURRENCY, async ({ task, networkInterfaceId }) => {
     try {
       const result = await mirrorEni(task, networkInterfaceId, byEni.get(networkInterfaceId) ?? [], deps);
-      if ((result.outcome === 'created' || result.outcome === 'exists') && result.sessionId) deps.knownSessions?.remember(networkInterfaceId, result.sessionId);
+      rememberOutcome(deps, networkInterfaceId, result);
       work.set(networkInterfaceId, { attachmentId: task.enis.find((e) => e.networkInterfaceId === networkInterfaceId)?.attachmentId, ...result });
       deps.logger.info('ENI handled', { taskArn: task.taskArn, lastStatus: task.lastStatus, version: task.version, ...result });
     } catch (error) {
@@ -131,6 +135,14 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
     }
   });
   return work;
+}
+
+function rememberOutcome(deps: AppDeps, networkInterfaceId: string, result: EniResult): void {
+  if ((result.outcome === 'created' || result.outcome === 'exists') && result.sessionId) {
+    deps.knownSessions?.remember(networkInterfaceId, { kind: 'mirrored', sessionId: result.sessionId });
+  } else if (result.outcome === 'unsupported' || result.outcome === 'stopped-task') {
+    deps.knownSessions?.remember(networkInterfaceId, { kind: 'unsupported' });
+  }
 }
 
 function asMirrorError(error: unknown): MirrorError {

@@ -259,3 +259,19 @@ describe('handleTaskEvents: memory of a warm process', () => {
     expect(ec2.calls).toEqual(['describe', 'create', 'describe']);
   });
 });
+
+describe('handleTaskEvents: unsupported ENIs in a warm process', () => {
+  it('reports a later event of an unsupported ENI without another create, tag or stop', async () => {
+    const { KnownSessions } = await import('../../../src/app/known-sessions.js');
+    const warm = { ...deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }), knownSessions: new KnownSessions(clock) };
+    ec2.createFailures.set(ENI, ['eni-not-supported', 'eni-not-supported']);
+    await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
+
+    const [later] = await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 })], warm);
+
+    expect(later?.enis[0]?.outcome).toBe('unsupported');
+    expect(ec2.calls.filter((c) => c === 'create')).toHaveLength(1);
+    expect(ecs.tagged).toHaveLength(1);
+    expect(ecs.stopped).toHaveLength(1);
+  });
+});
