@@ -191,3 +191,47 @@ describe('ecs-mirror status and reconcile', () => {
     expect(world.sessionCountToTarget()).toBe(3);
   });
 });
+
+describe('ecs-mirror emulator and demo', () => {
+  it('emulator: serves on the port it prints, with the target and filter it prints, until stopped', async () => {
+    // prepare
+    const { spawn } = await import('node:child_process');
+    const { REPO_ROOT } = await import('./support/cli.js');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulator', '--port', '0', '--profile', 'hostile', '--seed', '3'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/MIRROR_FILTER_ID=tmf-/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      const targetId = /MIRROR_TARGET_ID=(tmt-[0-9a-f]+)/.exec(stdout)?.[1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // act
+      const { EC2Client, DescribeTrafficMirrorTargetsCommand } = await import('@aws-sdk/client-ec2');
+      const ec2 = new EC2Client({ endpoint: url, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 1 });
+      const targets = await ec2.send(new DescribeTrafficMirrorTargetsCommand({}));
+      ec2.destroy();
+      const faults = (await (await fetch(`${url}/_emulator/faults`)).json()) as { faults?: { unsupportedEniRate?: number } };
+      // assess
+      expect(targets.TrafficMirrorTargets?.map((t) => t.TrafficMirrorTargetId)).toEqual([targetId]);
+      expect(faults.faults?.unsupportedEniRate).toBe(0.15);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('demo: converges to full coverage without duplicates and exits 0', async () => {
+    // act
+    const run = await cli.run(['demo', '--profile', 'realistic', '--service-tasks', '3', '--standalone-tasks', '2', '--seed', '5'], {}, 60_000);
+    // assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/converged in [\d.]+ s: (\d+)\/\1 mirrorable ENIs mirrored, \d+ on hosts that cannot mirror \(reported, tagged\), 0 duplicate sessions/);
+    expect(run.stdout).toMatch(/^cluster\s+tasks\s+enis\s+mirrored/m);
+  });
+});
