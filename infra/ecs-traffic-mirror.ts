@@ -15,7 +15,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { resolveClusterScope, type ClusterReference } from './cluster-scope.js';
 import { EcsTrafficMirrorConfigError } from './config-error.js';
-import { METRIC_NAMESPACE, MirrorMonitoring, SERVICE_NAME, type EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
+import {
+  FILTER_ID_PATTERN,
+  GWLB_ENDPOINT_ID_PATTERN,
+  LAUNCH_TYPES,
+  NETWORK_INTERFACE_ID_PATTERN,
+  NETWORK_LOAD_BALANCER_ARN_PATTERN,
+  TARGET_ID_PATTERN,
+} from '../src/contract/ids.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/contract/metrics.js';
+import { EVENT_CREATE_RATE_PER_SECOND, EVENT_QUEUE } from '../src/contract/queue.js';
+import { ENV } from '../src/contract/variables.js';
+import { MirrorMonitoring, type EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
 import { eventFunctionStatements, reconcileFunctionStatements } from './mirror-permissions.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
 
@@ -25,8 +36,7 @@ export type { EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
 /** What to do with a task whose ENI cannot be mirrored (design §4). */
 export type UnsupportedEniPolicy = 'report' | 'stop-task';
 
-/** ECS launch types a task can have. */
-export const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
+export { LAUNCH_TYPES } from '../src/contract/ids.js';
 
 /** Properties of {@link EcsTrafficMirror}. Exactly one of the four `target…` props must be given. */
 export interface EcsTrafficMirrorProps {
@@ -169,10 +179,6 @@ export interface EcsTrafficMirrorProps {
   readonly dashboardName?: string;
 }
 
-/** Mutating EC2 calls refill at 5/s per account and Region (design §2). */
-const EC2_MUTATING_REFILL_PER_SECOND = 5;
-/** Concurrent event Lambdas the SQS event source may run; together they stay within the EC2 refill rate. */
-const EVENT_MAX_CONCURRENCY = 2;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -229,25 +235,25 @@ export class EcsTrafficMirror extends Construct {
     this.targetId = this.resolveTarget(props);
     this.filterId = props.filterId ?? this.createDefaultFilter();
 
-    const timeout = props.timeout ?? Duration.seconds(60);
+    const timeout = props.timeout ?? Duration.seconds(EVENT_QUEUE.defaultFunctionTimeoutSeconds);
     const environment: Record<string, string> = {
-      MIRROR_TARGET_ID: this.targetId,
-      MIRROR_FILTER_ID: this.filterId,
-      MIRROR_SESSION_NUMBER: String(settings.sessionNumber),
-      MIRROR_UNSUPPORTED_POLICY: settings.unsupportedPolicy,
-      MIRROR_STOP_MAX_PER_SERVICE: String(settings.maxStopsPerService),
-      MIRROR_STOP_WINDOW_MINUTES: String(settings.stopWindowMinutes),
-      MIRROR_CREATE_RATE: String(EC2_MUTATING_REFILL_PER_SECOND / EVENT_MAX_CONCURRENCY),
-      MIRROR_RECONCILE_GRACE_SECONDS: String((props.reconcileGrace ?? Duration.minutes(2)).toSeconds()),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      [ENV.targetId]: this.targetId,
+      [ENV.filterId]: this.filterId,
+      [ENV.sessionNumber]: String(settings.sessionNumber),
+      [ENV.unsupportedPolicy]: settings.unsupportedPolicy,
+      [ENV.stopMaxPerService]: String(settings.maxStopsPerService),
+      [ENV.stopWindowMinutes]: String(settings.stopWindowMinutes),
+      [ENV.createRate]: String(EVENT_CREATE_RATE_PER_SECOND),
+      [ENV.reconcileGraceSeconds]: String((props.reconcileGrace ?? Duration.minutes(2)).toSeconds()),
+      [ENV.powertoolsServiceName]: SERVICE_NAME,
+      [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
       // Empty lists are left unset: an unset scope variable means "all".
-      ...optionalList('MIRROR_CLUSTERS', clusters.clusterArns),
-      ...optionalList('MIRROR_SERVICES', props.services),
-      ...optionalList('MIRROR_FAMILIES', props.families),
-      ...optionalList('MIRROR_LAUNCH_TYPES', props.launchTypes),
-      ...(props.virtualNetworkId === undefined ? {} : { MIRROR_VIRTUAL_NETWORK_ID: String(props.virtualNetworkId) }),
-      ...(props.packetLength === undefined ? {} : { MIRROR_PACKET_LENGTH: String(props.packetLength) }),
+      ...optionalList(ENV.clusters, clusters.clusterArns),
+      ...optionalList(ENV.services, props.services),
+      ...optionalList(ENV.families, props.families),
+      ...optionalList(ENV.launchTypes, props.launchTypes),
+      ...(props.virtualNetworkId === undefined ? {} : { [ENV.virtualNetworkId]: String(props.virtualNetworkId) }),
+      ...(props.packetLength === undefined ? {} : { [ENV.packetLength]: String(props.packetLength) }),
     };
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -258,9 +264,8 @@ export class EcsTrafficMirror extends Construct {
     this.queue = new sqs.Queue(this, 'TaskEventQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS's guidance for Lambda event sources: at least 6 times the function timeout.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * EVENT_QUEUE.visibilityTimeoutPerFunctionTimeout),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: EVENT_QUEUE.maxReceiveCount },
     });
 
     const permissionInputs = { stack, clusters, targetId: this.targetId, filterId: this.filterId };
@@ -274,12 +279,10 @@ export class EcsTrafficMirror extends Construct {
     });
     this.eventFunction.addEventSource(
       new SqsEventSource(this.queue, {
-        // Measured (docs/performance.md): batches of 100 leave one consumer alone at half the
-        // account's create rate while the other repeats its ENIs; 50 keeps both busy.
-        batchSize: 50,
-        maxBatchingWindow: Duration.seconds(1),
+        batchSize: EVENT_QUEUE.batchSize,
+        maxBatchingWindow: Duration.seconds(EVENT_QUEUE.batchWindowSeconds),
         reportBatchItemFailures: true,
-        maxConcurrency: EVENT_MAX_CONCURRENCY,
+        maxConcurrency: EVENT_QUEUE.maxConcurrency,
       }),
     );
 
@@ -445,12 +448,11 @@ function validateProps(props: EcsTrafficMirrorProps): ValidatedSettings {
       `EcsTrafficMirror: give exactly one of ${TARGET_PROPS.join(', ')} (got ${targetsGiven.length === 0 ? 'none' : targetsGiven.join(' and ')})`,
     );
   }
-  checkId('targetId', props.targetId, /^tmt-[0-9a-f]{8,17}$/);
-  checkId('filterId', props.filterId, /^tmf-[0-9a-f]{8,17}$/);
-  checkId('targetGatewayLoadBalancerEndpointId', props.targetGatewayLoadBalancerEndpointId, /^vpce-[0-9a-f]{8,17}$/);
-  checkId('targetNetworkInterfaceId', props.targetNetworkInterfaceId, /^eni-[0-9a-f]{8,17}$/);
-  checkId('targetNetworkLoadBalancerArn', props.targetNetworkLoadBalancerArn,
-    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\/[^/]+\/[0-9a-f]+$/);
+  checkId('targetId', props.targetId, TARGET_ID_PATTERN);
+  checkId('filterId', props.filterId, FILTER_ID_PATTERN);
+  checkId('targetGatewayLoadBalancerEndpointId', props.targetGatewayLoadBalancerEndpointId, GWLB_ENDPOINT_ID_PATTERN);
+  checkId('targetNetworkInterfaceId', props.targetNetworkInterfaceId, NETWORK_INTERFACE_ID_PATTERN);
+  checkId('targetNetworkLoadBalancerArn', props.targetNetworkLoadBalancerArn, NETWORK_LOAD_BALANCER_ARN_PATTERN);
 
   const unsupportedPolicy = props.unsupportedPolicy ?? 'report';
   if (unsupportedPolicy !== 'report' && unsupportedPolicy !== 'stop-task') {

@@ -5,25 +5,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '../src/contract/metrics.js';
 
-/** CloudWatch namespace of the Lambdas' EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
-export const METRIC_NAMESPACE = 'EcsTrafficMirror';
-/** Value of the `service` dimension of every EMF metric (POWERTOOLS_SERVICE_NAME). */
-export const SERVICE_NAME = 'ecs-traffic-mirror';
-
-/** EMF metrics the Lambdas emit (contract fixed by the lead). */
-export type MirrorMetricName =
-  | 'SessionCreated'
-  | 'SessionExists'
-  | 'EniUnsupported'
-  | 'TaskStopped'
-  | 'QuotaExceeded'
-  | 'EniNotFoundRetried'
-  | 'ConfigError'
-  | 'ReconcileCreated'
-  | 'ReconcileDeleted'
-  | 'ReconcileMissing'
-  | 'Coverage';
 
 /** The alarms of one EcsTrafficMirror. All treat missing data as not breaching. */
 export interface EcsTrafficMirrorAlarms {
@@ -200,11 +183,11 @@ export class MirrorMonitoring extends Construct {
 
 /** One of the Lambdas' EMF metrics, with the `service` dimension Powertools adds. */
 export function mirrorMetric(
-  metricName: MirrorMetricName,
+  metricName: MetricName,
   options: { readonly statistic?: string; readonly period?: Duration } = {},
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: METRIC_NAMESPACE,
+    namespace: METRICS_NAMESPACE,
     metricName,
     dimensionsMap: { service: SERVICE_NAME },
     statistic: options.statistic ?? 'Sum',

@@ -1,11 +1,8 @@
 import type { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { MANAGED_TAG, MANAGED_TAG_VALUE, TAG_KEY_PREFIX } from '../src/contract/tags.js';
 import type { ClusterScope } from './cluster-scope.js';
 
-/** The ownership tag every session we create carries (design §4). */
-export const MANAGED_TAG_KEY = 'ecs-traffic-mirror:managed';
-/** Every tag key this product writes starts with this prefix (sessions and ECS tasks). */
-export const TAG_KEY_PREFIX = 'ecs-traffic-mirror:';
 
 /** What the least-privilege statements are built from. */
 export interface MirrorPermissionInputs {
@@ -88,7 +85,7 @@ function createManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatem
       // ...and against the new session itself: only one that carries our ownership tag.
       actions: ['ec2:CreateTrafficMirrorSession'],
       resources: [ec2Arn(stack, 'traffic-mirror-session', '*')],
-      conditions: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG_KEY}`]: 'true' } },
+      conditions: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: MANAGED_TAG_VALUE } },
     }),
     new iam.PolicyStatement({
       sid: 'TagSessionsAtCreation',
@@ -105,7 +102,7 @@ function deleteManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatem
     sid: 'DeleteOnlyManagedSessions',
     actions: ['ec2:DeleteTrafficMirrorSession'],
     resources: [ec2Arn(inputs.stack, 'traffic-mirror-session', '*')],
-    conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: 'true' } },
+    conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: MANAGED_TAG_VALUE } },
   });
 }
 

@@ -1,3 +1,4 @@
+export { METRIC } from '../contract/metrics.js';
 import type { MirrorConfig } from '../config/from-env.js';
 import type { Clock, Ec2Mirroring, EcsTasks, Logger, Metrics } from '../ports/index.js';
 import type { KnownSessions } from './known-sessions.js';
@@ -15,22 +16,6 @@ export interface AppDeps {
   readonly knownSessions?: KnownSessions;
 }
 
-/** Metric names: one per outcome, shared with the CDK construct's alarms and dashboard. */
-export const METRIC = {
-  sessionCreated: 'SessionCreated',
-  sessionExists: 'SessionExists',
-  eniUnsupported: 'EniUnsupported',
-  taskStopped: 'TaskStopped',
-  quotaExceeded: 'QuotaExceeded',
-  eniNotFoundRetried: 'EniNotFoundRetried',
-  configError: 'ConfigError',
-  invalidEvent: 'InvalidEvent',
-  eventFailed: 'EventFailed',
-  reconcileCreated: 'ReconcileCreated',
-  reconcileDeleted: 'ReconcileDeleted',
-  reconcileMissing: 'ReconcileMissing',
-  coverage: 'Coverage',
-} as const;
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -1,3 +1,5 @@
+import { FILTER_ID_PATTERN, LAUNCH_TYPES, TARGET_ID_PATTERN } from '../contract/ids.js';
+import { ENV, ENV_ALIASES } from '../contract/variables.js';
 import { ConfigError } from '../core/errors.js';
 import type { SessionOptions } from '../core/plan.js';
 import type { ScopeConfig } from '../core/scope.js';
@@ -33,30 +35,9 @@ export interface MirrorConfig {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** Every variable the product reads, with its doc line: the README table and `--help` use it. */
-export const CONFIG_VARIABLES = [
-  ['MIRROR_TARGET_ID', 'Traffic mirror target id (tmt-…). Required. Alias: TrafficMirrorTarget.'],
-  ['MIRROR_FILTER_ID', 'Traffic mirror filter id (tmf-…). Required. Alias: TrafficMirrorFilter.'],
-  ['MIRROR_SESSION_NUMBER', 'Session number 1..32766 (lower is evaluated first on the ENI). Default 1.'],
-  ['MIRROR_VIRTUAL_NETWORK_ID', 'VXLAN id 0..16777215. Default: chosen by EC2.'],
-  ['MIRROR_PACKET_LENGTH', 'Bytes of each packet to mirror, 1..8500. Default: whole packet.'],
-  ['MIRROR_CLUSTERS', 'Comma-separated cluster names or ARNs in scope. Default: all.'],
-  ['MIRROR_SERVICES', 'Comma-separated ECS service names in scope. Default: all.'],
-  ['MIRROR_FAMILIES', 'Comma-separated task definition families in scope. Default: all.'],
-  ['MIRROR_LAUNCH_TYPES', 'Comma-separated launch types in scope (FARGATE, EC2, EXTERNAL). Default: all.'],
-  ['MIRROR_UNSUPPORTED_POLICY', "What to do with an ENI that cannot be mirrored: 'report' (default) or 'stop-task'."],
-  ['MIRROR_STOP_MAX_PER_SERVICE', 'stop-task: most tasks of one service stopped per window. Default 3.'],
-  ['MIRROR_STOP_WINDOW_MINUTES', 'stop-task: the window, in minutes. Default 60.'],
-  ['MIRROR_ENI_RETRY_ATTEMPTS', 'Attempts while EC2 does not see a new ENI yet. Default 6.'],
-  ['MIRROR_ENI_RETRY_BASE_MS', 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
-  ['MIRROR_CREATE_RATE', 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],
-  ['MIRROR_AWS_MAX_ATTEMPTS', 'Attempts per AWS call, throttling retries included. Default 8.'],
-  ['MIRROR_RECONCILE_GRACE_SECONDS', 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
-] as const;
+export { CONFIG_VARIABLES } from '../contract/variables.js';
 
-const TARGET_ID = /^tmt-[0-9a-f]{8,17}$/;
-const FILTER_ID = /^tmf-[0-9a-f]{8,17}$/;
-const LAUNCH_TYPES = new Set(['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES']);
+const LAUNCH_TYPE_SET: ReadonlySet<string> = new Set(LAUNCH_TYPES);
 
 /**
  * Reads and validates configuration. Collects every problem before failing, one line each,
@@ -66,16 +47,16 @@ export function loadConfig(env: Environment): MirrorConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
-  const targetId = read.aliased('MIRROR_TARGET_ID', 'TrafficMirrorTarget', TARGET_ID, 'a traffic mirror target id like tmt-0123456789abcdef0');
-  const filterId = read.aliased('MIRROR_FILTER_ID', 'TrafficMirrorFilter', FILTER_ID, 'a traffic mirror filter id like tmf-0123456789abcdef0');
-  const sessionNumber = read.integer('MIRROR_SESSION_NUMBER', 1, 32766) ?? 1;
-  const virtualNetworkId = read.integer('MIRROR_VIRTUAL_NETWORK_ID', 0, 16_777_215);
-  const packetLength = read.integer('MIRROR_PACKET_LENGTH', 1, 8500);
-  const launchTypes = read.list('MIRROR_LAUNCH_TYPES').map((t) => t.toUpperCase());
+  const targetId = read.aliased(ENV.targetId, ENV_ALIASES.targetId, TARGET_ID_PATTERN, 'a traffic mirror target id like tmt-0123456789abcdef0');
+  const filterId = read.aliased(ENV.filterId, ENV_ALIASES.filterId, FILTER_ID_PATTERN, 'a traffic mirror filter id like tmf-0123456789abcdef0');
+  const sessionNumber = read.integer(ENV.sessionNumber, 1, 32766) ?? 1;
+  const virtualNetworkId = read.integer(ENV.virtualNetworkId, 0, 16_777_215);
+  const packetLength = read.integer(ENV.packetLength, 1, 8500);
+  const launchTypes = read.list(ENV.launchTypes).map((t) => t.toUpperCase());
   for (const launchType of launchTypes) {
-    if (!LAUNCH_TYPES.has(launchType)) problems.push(`MIRROR_LAUNCH_TYPES: '${launchType}' is not one of ${[...LAUNCH_TYPES].join(', ')}`);
+    if (!LAUNCH_TYPE_SET.has(launchType)) problems.push(`${ENV.launchTypes}: '${launchType}' is not one of ${LAUNCH_TYPES.join(', ')}`);
   }
-  const policy = read.oneOf('MIRROR_UNSUPPORTED_POLICY', ['report', 'stop-task'] as const) ?? 'report';
+  const policy = read.oneOf(ENV.unsupportedPolicy, ['report', 'stop-task'] as const) ?? 'report';
   const config: MirrorConfig = {
     session: {
       targetId: targetId ?? '',
@@ -85,26 +66,26 @@ export function loadConfig(env: Environment): MirrorConfig {
       ...(packetLength === undefined ? {} : { packetLength }),
     },
     scope: {
-      clusters: read.list('MIRROR_CLUSTERS'),
-      services: read.list('MIRROR_SERVICES'),
-      families: read.list('MIRROR_FAMILIES'),
+      clusters: read.list(ENV.clusters),
+      services: read.list(ENV.services),
+      families: read.list(ENV.families),
       launchTypes,
       requiredTags: {},
     },
     unsupported: {
       policy,
-      maxStopsPerService: read.integer('MIRROR_STOP_MAX_PER_SERVICE', 0, 1000) ?? 3,
-      windowMinutes: read.integer('MIRROR_STOP_WINDOW_MINUTES', 1, 10_080) ?? 60,
+      maxStopsPerService: read.integer(ENV.stopMaxPerService, 0, 1000) ?? 3,
+      windowMinutes: read.integer(ENV.stopWindowMinutes, 1, 10_080) ?? 60,
     },
     eniRetry: {
-      attempts: read.integer('MIRROR_ENI_RETRY_ATTEMPTS', 1, 20) ?? 6,
-      baseDelayMs: read.integer('MIRROR_ENI_RETRY_BASE_MS', 1, 60_000) ?? 250,
+      attempts: read.integer(ENV.eniRetryAttempts, 1, 20) ?? 6,
+      baseDelayMs: read.integer(ENV.eniRetryBaseMs, 1, 60_000) ?? 250,
       maxDelayMs: 5_000,
     },
-    awsMaxAttempts: read.integer('MIRROR_AWS_MAX_ATTEMPTS', 1, 20) ?? 8,
-    reconcileGraceSeconds: read.integer('MIRROR_RECONCILE_GRACE_SECONDS', 0, 86_400) ?? 0,
+    awsMaxAttempts: read.integer(ENV.awsMaxAttempts, 1, 20) ?? 8,
+    reconcileGraceSeconds: read.integer(ENV.reconcileGraceSeconds, 0, 86_400) ?? 0,
   };
-  const createRate = read.number('MIRROR_CREATE_RATE', 0.1, 1000);
+  const createRate = read.number(ENV.createRate, 0.1, 1000);
   if (problems.length > 0) throw new ConfigError(problems);
   return createRate === undefined ? config : { ...config, createRatePerSecond: createRate };
 }

@@ -1,3 +1,5 @@
+import { MANAGED_TAG, MANAGED_TAG_VALUE } from '../contract/tags.js';
+
 /** A VPC Traffic Mirror session as the product sees it, whoever made it. */
 export interface MirrorSession {
   readonly sessionId: string;
@@ -12,16 +14,11 @@ export interface MirrorSession {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** The tags that mark a session as ours; nothing without MANAGED_TAG = 'true' is ever changed. */
-export const MANAGED_TAG = 'ecs-traffic-mirror:managed';
-export const TASK_ARN_TAG = 'ecs-traffic-mirror:task-arn';
-export const CLUSTER_TAG = 'ecs-traffic-mirror:cluster';
-export const ENI_TAG = 'ecs-traffic-mirror:eni';
-/** Put on an ECS task whose interface cannot be mirrored, so sweeps and status know why. */
-export const UNSUPPORTED_TASK_TAG = 'ecs-traffic-mirror:unsupported';
+
+export { CLUSTER_TAG, ENI_TAG, MANAGED_TAG, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG } from '../contract/tags.js';
 
 export function isManagedSession(session: MirrorSession): boolean {
-  return session.tags[MANAGED_TAG] === 'true';
+  return session.tags[MANAGED_TAG] === MANAGED_TAG_VALUE;
 }
 
 /** Ours = managed by us and pointing at our target: what counts as "this ENI is mirrored". */

@@ -1,3 +1,5 @@
+import { EVENT_QUEUE } from '../contract/queue.js';
+
 /**
  * What EventBridge → SQS → Lambda does with events, in-process: batches (size and window),
  * bounded concurrency, failed records redelivered after the visibility timeout, and records
@@ -13,11 +15,11 @@ export interface QueueDeliveryOptions {
 }
 
 export const CONSTRUCT_QUEUE_SETTINGS: QueueDeliveryOptions = {
-  batchSize: 50,
-  batchWindowMs: 1_000,
-  maxConcurrency: 2,
-  visibilityTimeoutMs: 360_000,
-  maxReceiveCount: 5,
+  batchSize: EVENT_QUEUE.batchSize,
+  batchWindowMs: EVENT_QUEUE.batchWindowSeconds * 1000,
+  maxConcurrency: EVENT_QUEUE.maxConcurrency,
+  visibilityTimeoutMs: EVENT_QUEUE.defaultFunctionTimeoutSeconds * EVENT_QUEUE.visibilityTimeoutPerFunctionTimeout * 1000,
+  maxReceiveCount: EVENT_QUEUE.maxReceiveCount,
 };
 
 /** Returns, per record, whether it failed (and must be redelivered). */

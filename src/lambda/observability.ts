@@ -1,13 +1,13 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract/metrics.js';
+import { ENV } from '../contract/variables.js';
 import type { Logger, Metrics } from '../ports/index.js';
 
-export const SERVICE_NAME = 'ecs-traffic-mirror';
-export const METRICS_NAMESPACE = 'EcsTrafficMirror';
 
 /** Structured JSON logs (Powertools) behind the Logger port. */
 export function powertoolsLogger(): Logger & { raw: PowertoolsLogger } {
-  const raw = new PowertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+  const raw = new PowertoolsLogger({ serviceName: process.env[ENV.powertoolsServiceName] ?? SERVICE_NAME });
   return {
     raw,
     debug: (message, attributes) => raw.debug(message, attributes ?? {}),
@@ -20,8 +20,8 @@ export function powertoolsLogger(): Logger & { raw: PowertoolsLogger } {
 /** CloudWatch metrics in Embedded Metric Format, one count per outcome, flushed per invocation. */
 export function powertoolsMetrics(): Metrics {
   const raw = new PowertoolsMetrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+    namespace: process.env[ENV.powertoolsMetricsNamespace] ?? METRICS_NAMESPACE,
+    serviceName: process.env[ENV.powertoolsServiceName] ?? SERVICE_NAME,
   });
   let pending = false;
   return {

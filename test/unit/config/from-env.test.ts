@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       "MIRROR_TARGET_ID: 'tmf-0123456789abcdef0' is not a traffic mirror target id like tmt-0123456789abcdef0",
       "MIRROR_SESSION_NUMBER: '40000' is not a whole number from 1 to 32766",
       "MIRROR_PACKET_LENGTH: '1.5' is not a whole number from 1 to 8500",
-      "MIRROR_LAUNCH_TYPES: 'LAMBDA' is not one of FARGATE, EC2, EXTERNAL, MANAGED_INSTANCES",
+      "MIRROR_LAUNCH_TYPES: 'LAMBDA' is not one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES",
       "MIRROR_UNSUPPORTED_POLICY: 'kill' is not one of report, stop-task",
       "MIRROR_CREATE_RATE: 'fast' is not a number from 0.1 to 1000",
     ]);

@@ -1,0 +1,30 @@
+/**
+ * CloudWatch metrics (Embedded Metric Format) the Lambdas emit. The construct's alarms and
+ * dashboard are built from this same table, so a metric cannot be emitted and left unwatched.
+ */
+export const METRIC = {
+  sessionCreated: 'SessionCreated',
+  sessionExists: 'SessionExists',
+  eniUnsupported: 'EniUnsupported',
+  taskStopped: 'TaskStopped',
+  quotaExceeded: 'QuotaExceeded',
+  eniNotFoundRetried: 'EniNotFoundRetried',
+  configError: 'ConfigError',
+  invalidEvent: 'InvalidEvent',
+  eventFailed: 'EventFailed',
+  reconcileCreated: 'ReconcileCreated',
+  reconcileDeleted: 'ReconcileDeleted',
+  reconcileMissing: 'ReconcileMissing',
+  coverage: 'Coverage',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** Every metric name, for the tests that keep dashboard and alarms complete. */
+export const METRIC_NAMES: readonly MetricName[] = Object.values(METRIC);
+
+/** CloudWatch namespace of the EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'EcsTrafficMirror';
+
+/** Powertools service name: the `service` dimension of every metric and the logs' service field. */
+export const SERVICE_NAME = 'ecs-traffic-mirror';

@@ -1,0 +1,23 @@
+/**
+ * How the event path is fed: EventBridge → SQS → Lambda. The construct deploys these settings and
+ * the demo and benchmarks replay them in-process, so what is measured is what is deployed.
+ */
+export const EVENT_QUEUE = {
+  /** Measured by the burst benchmark: 100 left one consumer idle while the other repeated its ENIs. */
+  batchSize: 50,
+  batchWindowSeconds: 1,
+  /** Concurrent event Lambdas; together they stay within EC2's mutating refill. */
+  maxConcurrency: 2,
+  /** Receives before a message goes to the dead-letter queue. */
+  maxReceiveCount: 5,
+  /** AWS's guidance for Lambda event sources: a visibility timeout of at least 6 × the function timeout. */
+  visibilityTimeoutPerFunctionTimeout: 6,
+  /** The construct's default timeout of the event Lambda. */
+  defaultFunctionTimeoutSeconds: 60,
+} as const;
+
+/** EC2's mutating request bucket refills at 5 tokens per second per account and Region. */
+export const EC2_MUTATING_REFILL_PER_SECOND = 5;
+
+/** MIRROR_CREATE_RATE of each event Lambda, so that all of them together stay within the refill. */
+export const EVENT_CREATE_RATE_PER_SECOND = EC2_MUTATING_REFILL_PER_SECOND / EVENT_QUEUE.maxConcurrency;

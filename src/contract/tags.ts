@@ -1,0 +1,11 @@
+/** Every tag key this product writes starts with this prefix (sessions and ECS tasks). */
+export const TAG_KEY_PREFIX = 'ecs-traffic-mirror:';
+
+/** Marks a session as ours: nothing without MANAGED_TAG = 'true' is ever modified or deleted. */
+export const MANAGED_TAG = `${TAG_KEY_PREFIX}managed`;
+export const MANAGED_TAG_VALUE = 'true';
+export const TASK_ARN_TAG = `${TAG_KEY_PREFIX}task-arn`;
+export const CLUSTER_TAG = `${TAG_KEY_PREFIX}cluster`;
+export const ENI_TAG = `${TAG_KEY_PREFIX}eni`;
+/** Put on an ECS task whose interface cannot be mirrored, so sweeps and status know why. */
+export const UNSUPPORTED_TASK_TAG = `${TAG_KEY_PREFIX}unsupported`;

@@ -1,0 +1,52 @@
+/**
+ * The environment variables the product reads, in the Lambda and the CLI alike. The construct
+ * sets them by these names, `--help` and the README list them from CONFIG_VARIABLES.
+ */
+export const ENV = {
+  targetId: 'MIRROR_TARGET_ID',
+  filterId: 'MIRROR_FILTER_ID',
+  sessionNumber: 'MIRROR_SESSION_NUMBER',
+  virtualNetworkId: 'MIRROR_VIRTUAL_NETWORK_ID',
+  packetLength: 'MIRROR_PACKET_LENGTH',
+  clusters: 'MIRROR_CLUSTERS',
+  services: 'MIRROR_SERVICES',
+  families: 'MIRROR_FAMILIES',
+  launchTypes: 'MIRROR_LAUNCH_TYPES',
+  unsupportedPolicy: 'MIRROR_UNSUPPORTED_POLICY',
+  stopMaxPerService: 'MIRROR_STOP_MAX_PER_SERVICE',
+  stopWindowMinutes: 'MIRROR_STOP_WINDOW_MINUTES',
+  eniRetryAttempts: 'MIRROR_ENI_RETRY_ATTEMPTS',
+  eniRetryBaseMs: 'MIRROR_ENI_RETRY_BASE_MS',
+  createRate: 'MIRROR_CREATE_RATE',
+  awsMaxAttempts: 'MIRROR_AWS_MAX_ATTEMPTS',
+  reconcileGraceSeconds: 'MIRROR_RECONCILE_GRACE_SECONDS',
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** The seed's variable names, accepted so that this project is a drop-in for its Lambda. */
+export const ENV_ALIASES = {
+  targetId: 'TrafficMirrorTarget',
+  filterId: 'TrafficMirrorFilter',
+} as const;
+
+/** Every variable the product reads, with its doc line: the README table and `--help` use it. */
+export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
+  [ENV.targetId, `Traffic mirror target id (tmt-…). Required. Alias: ${ENV_ALIASES.targetId}.`],
+  [ENV.filterId, `Traffic mirror filter id (tmf-…). Required. Alias: ${ENV_ALIASES.filterId}.`],
+  [ENV.sessionNumber, 'Session number 1..32766 (lower is evaluated first on the ENI). Default 1.'],
+  [ENV.virtualNetworkId, 'VXLAN id 0..16777215. Default: chosen by EC2.'],
+  [ENV.packetLength, 'Bytes of each packet to mirror, 1..8500. Default: whole packet.'],
+  [ENV.clusters, 'Comma-separated cluster names or ARNs in scope. Default: all.'],
+  [ENV.services, 'Comma-separated ECS service names in scope. Default: all.'],
+  [ENV.families, 'Comma-separated task definition families in scope. Default: all.'],
+  [ENV.launchTypes, 'Comma-separated launch types in scope (FARGATE, EC2, EXTERNAL, MANAGED_INSTANCES). Default: all.'],
+  [ENV.unsupportedPolicy, "What to do with an ENI that cannot be mirrored: 'report' (default) or 'stop-task'."],
+  [ENV.stopMaxPerService, 'stop-task: most tasks of one service stopped per window. Default 3.'],
+  [ENV.stopWindowMinutes, 'stop-task: the window, in minutes. Default 60.'],
+  [ENV.eniRetryAttempts, 'Attempts while EC2 does not see a new ENI yet. Default 6.'],
+  [ENV.eniRetryBaseMs, 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
+  [ENV.createRate, 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],
+  [ENV.awsMaxAttempts, 'Attempts per AWS call, throttling retries included. Default 8.'],
+  [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
+];
