@@ -43,6 +43,8 @@ export interface World {
   readonly taskDefinition: string;
   /** The product's dependencies as the Lambda builds them, pointed at the emulator. */
   deps(env?: Environment, metrics?: Metrics): AppDeps;
+  /** The same, but talking to AWS through `endpoint` (a fault proxy in front of the emulator). */
+  depsVia(endpoint: string, env?: Environment, metrics?: Metrics): AppDeps;
   /** The MIRROR_* environment of this world (target and filter). */
   env(extra?: Environment): Record<string, string>;
   runTasks(count?: number, options?: { cluster?: string; taskDefinition?: string }): Promise<string[]>;
@@ -116,6 +118,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         logger: silentLogger,
         metrics,
         aws: { endpoint: emulator.url, region: emulator.region, credentials: { ...CREDENTIALS } },
+      }),
+    depsVia: (endpoint, extra = {}, metrics = noMetrics) =>
+      composeAppDeps({
+        env: env(extra),
+        logger: silentLogger,
+        metrics,
+        aws: { endpoint, region: emulator.region, credentials: { ...CREDENTIALS } },
       }),
     runTasks,
     runningTask: async (where = {}) => {
