@@ -97,7 +97,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     else if (fault?.kind === 'garble') text = '\u0000\u001b[2J garbled \r\n\u0007';
     else if (fault?.kind === 'rewrite') text = fault.rewrite(text);
     const status = fault?.kind === 'empty-200' ? 200 : answer.status;
-    const headers = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
+    const headers: Record<string, string> = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
     delete headers['transfer-encoding'];
     res.writeHead(status, headers);
     res.end(text);
