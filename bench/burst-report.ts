@@ -10,7 +10,10 @@ import { BENCH_QUEUE_DEFAULTS, deadlineSeconds, physicalLimitSeconds, runBurstSt
 import { oursStrategy, seedStrategy, type OursSettings, type Strategy } from './strategies.js';
 import { renderCoverageChart } from './svg-chart.js';
 
-/** Targets of design.md §5 for a burst. */
+/**
+ * Targets for a burst: within 15% of the time EC2's mutating bucket allows ((N − 50) / 5 s), and
+ * at most 1.3 requests per mirrored ENI (one create each is the floor).
+ */
 export const BURST_TARGETS = { ratioToLimit: 1.15, requestsPerMirroredEni: 1.3 } as const;
 
 export interface BurstBenchOptions {

@@ -1,5 +1,5 @@
 /**
- * Burst benchmark (issue 6; design.md §5): N Fargate tasks start at once; how fast, how cheaply
+ * Burst benchmark: N Fargate tasks start at once; how fast, how cheaply
  * and how exactly does each strategy mirror their ENIs against EC2's token buckets?
  *
  * Each strategy gets its own emulator, started with the same profile and seed: same tasks, same
@@ -20,7 +20,7 @@ import type { Strategy } from './strategies.js';
 const HOST = '127.0.0.1';
 const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/suricata/0123456789abcdef';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-/** EC2's mutating bucket (design.md §2): 50 at once, then 5 per second. */
+/** EC2's mutating bucket (EC2 API reference, request throttling): 50 at once, then 5 per second. */
 const MUTATING_BURST = 50;
 const MUTATING_REFILL_PER_SECOND = 5;
 const POLL_MS = 250;

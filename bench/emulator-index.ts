@@ -1,5 +1,5 @@
 /**
- * Emulator index benchmark (design.md §5: "describe sessions by ENI among 10,000 vs among 10",
+ * Emulator index benchmark ("describe sessions by ENI among 10,000 vs among 10",
  * target ≤ 1.5×). Seeds sessions in-process, then times DescribeTrafficMirrorSessions filtered by
  * network-interface-id over HTTP with the real SDK, so the figure includes the wire path.
  *

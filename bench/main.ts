@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <benchmark>`: the performance figures of design.md §5. Benchmarks, not tests:
+ * `npm run bench -- <benchmark>`: the performance figures of docs/performance.md. Benchmarks, not tests:
  * they print and write figures, they assert nothing about time.
  *
  *   npm run bench -- burst --tasks 300 [--profile realistic] [--seed 1] [--out bench/results]
@@ -67,7 +67,7 @@ interface BurstFlags {
 function burstCommand(): Command {
   const d = DEFAULT_OURS;
   return new Command('burst')
-    .description('N Fargate tasks at once: the seed Lambda and ours, each on its own emulator (design.md §5)')
+    .description('N Fargate tasks at once: the seed Lambda and ours, each on its own emulator (docs/performance.md)')
     .option('--tasks <n>', 'tasks in the burst', positiveInteger, 300)
     .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
     .option('--seed <n>', 'emulator seed (both emulators)', positiveInteger, 1)
@@ -173,7 +173,7 @@ function allCommand(): Command {
 }
 
 const program = new Command('bench')
-  .description('ecs-traffic-mirror benchmarks (design.md §5)')
+  .description('ecs-traffic-mirror benchmarks (docs/performance.md)')
   .addCommand(burstCommand())
   .addCommand(emulatorIndexCommand())
   .addCommand(coldInitCommand())

@@ -1,5 +1,5 @@
 /**
- * Reconcile benchmark (design.md §5): a sweep over 10,000 running tasks and 10,000 sessions in
+ * Reconcile benchmark: a sweep over 10,000 running tasks and 10,000 sessions in
  * the emulator, its calls per action against the fewest calls that can answer the question
  * (list pages + ceil(tasks/100) DescribeTasks + ceil(sessions/1000) DescribeTrafficMirrorSessions),
  * and its wall time. Some sessions are missing and some orphaned, so the sweep also acts.

@@ -33,7 +33,7 @@ import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
 export type { ClusterReference } from './cluster-scope.js';
 export type { EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
 
-/** What to do with a task whose ENI cannot be mirrored (design §4). */
+/** What to do with a task whose ENI cannot be mirrored: report it, or stop it so its service replaces it. */
 export type UnsupportedEniPolicy = 'report' | 'stop-task';
 
 export { LAUNCH_TYPES } from '../src/contract/ids.js';

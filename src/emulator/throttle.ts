@@ -1,6 +1,9 @@
 import type { EmulatorFaults, TokenBucketSpec } from './profile.js';
 
-/** EC2 throttles per account and Region in three buckets (design.md §2). */
+/**
+ * EC2 throttles per account and Region in token buckets (EC2 API reference, "Request throttling"):
+ * the sizes and refills are that page's defaults for mutating, non-mutating and CreateTags calls.
+ */
 export type Ec2ThrottleClass = 'mutating' | 'nonMutating' | 'createTags';
 
 export function ec2ThrottleClass(action: string): Ec2ThrottleClass {

@@ -1,6 +1,6 @@
 /** EC2 traffic-mirroring state and the views the API returns (named after the XML `locationName`s). */
 
-/** AWS quotas for traffic mirroring (not adjustable; design.md §2). */
+/** AWS quotas for traffic mirroring, not adjustable (Traffic Mirroring quotas page of the VPC Traffic Mirroring guide). */
 export const MIRROR_LIMITS = {
   sessionsPerInterface: 3,
   sessionsPerAccount: 10_000,
