@@ -97,7 +97,7 @@ export async function createWhenEniVisible(plan: PlannedSession, deps: AppDeps):
 async function taskHasStopped(task: TaskSnapshot, deps: AppDeps): Promise<boolean> {
   try {
     const ecs = await deps.ecs();
-    const [current] = await ecs.describeTasks(task.clusterArn, [task.taskArn]);
+    const [current] = (await ecs.describeTasks(task.clusterArn, [task.taskArn])).tasks;
     return current === undefined || current.desiredStatus === 'STOPPED' || !MIRRORABLE_TASK_STATUSES.has(current.lastStatus);
   } catch (error) {
     deps.logger.warn('could not ask ECS whether the task still runs', { taskArn: task.taskArn, error: String(error) });

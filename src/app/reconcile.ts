@@ -184,7 +184,7 @@ async function listRunningTasks(deps: AppDeps, options: SweepOptions): Promise<{
   for (const cluster of clusters) {
     // ListTasks pages hold 100 ARNs, DescribeTasks takes 100: one describe per page, the minimum.
     for await (const arns of ecs.listTaskArns(cluster, 'RUNNING')) {
-      tasks.push(...(await ecs.describeTasks(cluster, arns)));
+      tasks.push(...(await ecs.describeTasks(cluster, arns)).tasks);
       options.onProgress?.({ stage: 'tasks', done: tasks.length });
     }
   }

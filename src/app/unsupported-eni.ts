@@ -57,7 +57,7 @@ async function countRecentStops(task: TaskSnapshot, deps: AppDeps, windowMinutes
   const since = deps.clock.now() - windowMinutes * 60_000;
   let count = 0;
   for await (const arns of ecs.listTaskArns(task.clusterArn, 'STOPPED', task.serviceName)) {
-    const stopped = await ecs.describeTasks(task.clusterArn, arns);
+    const { tasks: stopped } = await ecs.describeTasks(task.clusterArn, arns);
     count += stopped.filter(
       (t) => t.stoppedReason?.startsWith(STOP_REASON) && (t.stoppedAt === undefined || Date.parse(t.stoppedAt) >= since),
     ).length;

@@ -9,7 +9,7 @@ import {
 import { InvalidEventError, MirrorError } from '../core/errors.js';
 import { parseTaskDetail } from '../core/event.js';
 import type { TaskSnapshot } from '../core/task.js';
-import type { EcsTasks } from '../ports/index.js';
+import type { DescribedTasks, EcsTasks, TaskLookupFailure } from '../ports/index.js';
 import { toMirrorError } from './error-mapping.js';
 
 /** ECS's own limits: 100 tasks per DescribeTasks and per ListTasks page. */
@@ -37,13 +37,15 @@ export class SdkEcsTasks implements EcsTasks {
     }
   }
 
-  async describeTasks(cluster: string, taskArns: readonly string[]): Promise<TaskSnapshot[]> {
-    if (taskArns.length === 0) return [];
+  async describeTasks(cluster: string, taskArns: readonly string[]): Promise<DescribedTasks> {
+    if (taskArns.length === 0) return { tasks: [], failures: [] };
     if (taskArns.length > DESCRIBE_TASKS_LIMIT) throw new MirrorError('invalid-parameter', `DescribeTasks takes at most ${DESCRIBE_TASKS_LIMIT} tasks`);
     let tasks;
+    let failures;
     try {
       const output = await this.client.send(new DescribeTasksCommand({ cluster, tasks: [...taskArns], include: ['TAGS'] }));
       tasks = output.tasks ?? [];
+      failures = output.failures ?? [];
     } catch (error) {
       throw toMirrorError(error, 'DescribeTasks');
     }
@@ -57,7 +59,7 @@ export class SdkEcsTasks implements EcsTasks {
         throw new MirrorError('unknown', `DescribeTasks returned a task that cannot be read: ${error.message}`, undefined, { cause: error });
       }
     }
-    return snapshots;
+    return accountFor(taskArns, snapshots, failures);
   }
 
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
@@ -77,4 +79,33 @@ export class SdkEcsTasks implements EcsTasks {
       throw toMirrorError(error, 'TagResource');
     }
   }
+}
+
+/** A task ARN or id, reduced to the task id: ECS may answer with the other form than was asked. */
+function taskIdOf(arnOrId: string): string {
+  return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
+}
+
+/**
+ * Every task asked about ends up described or failed: ECS's `failures` become typed results, and
+ * a task the answer leaves out altogether (an empty or cut body) is a failure too, never "gone".
+ */
+function accountFor(
+  asked: readonly string[],
+  tasks: TaskSnapshot[],
+  failures: readonly { arn?: string; reason?: string; detail?: string }[],
+): DescribedTasks {
+  const described = new Set(tasks.map((t) => taskIdOf(t.taskArn)));
+  const failed: TaskLookupFailure[] = [];
+  const failedIds = new Set<string>();
+  for (const failure of failures) {
+    const arn = failure.arn ?? '';
+    failedIds.add(taskIdOf(arn));
+    failed.push({ arn, reason: failure.reason ?? 'UNKNOWN', ...(failure.detail ? { detail: failure.detail } : {}) });
+  }
+  for (const arn of asked) {
+    const id = taskIdOf(arn);
+    if (!described.has(id) && !failedIds.has(id)) failed.push({ arn, reason: 'NOT_ANSWERED' });
+  }
+  return { tasks, failures: failed };
 }

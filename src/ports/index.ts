@@ -22,13 +22,30 @@ export interface StoppedTaskQuery {
   readonly serviceName: string;
 }
 
+/** A task ECS was asked about and did not describe. */
+export interface TaskLookupFailure {
+  readonly arn: string;
+  /**
+   * ECS's own reason (`MISSING`, …), or `NOT_ANSWERED` when the answer neither described the
+   * task nor listed it as a failure (an empty or partial body): absence is never evidence.
+   */
+  readonly reason: string;
+  readonly detail?: string;
+}
+
+/** What DescribeTasks said: every task asked about is in exactly one of the two lists. */
+export interface DescribedTasks {
+  readonly tasks: TaskSnapshot[];
+  readonly failures: TaskLookupFailure[];
+}
+
 /** ECS, as the product needs it. Implementations throw MirrorError. */
 export interface EcsTasks {
   listClusterArns(): Promise<string[]>;
   /** Task ARNs of a cluster with this desired status, page by page. */
   listTaskArns(cluster: string, desiredStatus: 'RUNNING' | 'STOPPED', serviceName?: string): AsyncIterable<string[]>;
   /** At most 100 ARNs a call (the ECS limit); tags included. */
-  describeTasks(cluster: string, taskArns: readonly string[]): Promise<TaskSnapshot[]>;
+  describeTasks(cluster: string, taskArns: readonly string[]): Promise<DescribedTasks>;
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
   tagTask(taskArn: string, tags: Readonly<Record<string, string>>): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { MirrorError, type MirrorErrorKind } from '../../src/core/errors.js';
 import type { PlannedSession } from '../../src/core/plan.js';
 import type { MirrorSession } from '../../src/core/session.js';
 import type { TaskSnapshot } from '../../src/core/task.js';
-import type { Clock, Ec2Mirroring, EcsTasks, Logger, Metrics } from '../../src/ports/index.js';
+import type { Clock, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics } from '../../src/ports/index.js';
 
 /** In-memory EC2 mirroring with scripted failures, for unit tests of the use cases. */
 export class FakeEc2 implements Ec2Mirroring {
@@ -84,8 +84,10 @@ export class FakeEcs implements EcsTasks {
       .map((t) => t.taskArn);
   }
 
-  async describeTasks(_cluster: string, taskArns: readonly string[]): Promise<TaskSnapshot[]> {
-    return this.tasks.filter((t) => taskArns.includes(t.taskArn));
+  async describeTasks(_cluster: string, taskArns: readonly string[]): Promise<DescribedTasks> {
+    const tasks = this.tasks.filter((t) => taskArns.includes(t.taskArn));
+    const missing = taskArns.filter((arn) => !tasks.some((t) => t.taskArn === arn));
+    return { tasks, failures: missing.map((arn) => ({ arn, reason: 'MISSING' })) };
   }
 
   async stopTask(_cluster: string, taskArn: string, reason: string): Promise<void> {
