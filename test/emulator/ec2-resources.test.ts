@@ -69,6 +69,30 @@ describe('traffic mirror targets', () => {
     );
   });
 
+  // EC2 error codes page: NlbInUseByTrafficMirrorTargetException, InvalidNetworkLoadBalancerArn.Malformed,
+  // InvalidNetworkInterfaceId.Malformed (`Id`, unlike InvalidNetworkInterfaceID.NotFound).
+  it('takes one target per NLB and rejects malformed NLB ARNs and ENI ids with their documented codes', async () => {
+    await h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: NLB_ARN }));
+    await expectEc2Error(
+      h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: NLB_ARN })),
+      'NlbInUseByTrafficMirrorTargetException',
+    );
+    for (const arn of ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef', 'nlb-1']) {
+      await expectEc2Error(
+        h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: arn })),
+        'InvalidNetworkLoadBalancerArn.Malformed',
+      );
+    }
+    await expectEc2Error(
+      h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkInterfaceId: 'eni-not-hex' })),
+      'InvalidNetworkInterfaceId.Malformed',
+    );
+    await expectEc2Error(
+      h.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ['eni-1'] })),
+      'InvalidNetworkInterfaceId.Malformed',
+    );
+  });
+
   it('refuses to delete a target in use, then deletes it once unused', async () => {
     const target = h.nlbTargetId();
     const session = h.emulator.ec2.createSession({
@@ -79,7 +103,8 @@ describe('traffic mirror targets', () => {
     }).trafficMirrorSession;
     await expectEc2Error(
       h.ec2.send(new DeleteTrafficMirrorTargetCommand({ TrafficMirrorTargetId: target })),
-      'DependencyViolation',
+      // EC2 error codes page: TrafficMirrorTargetInUseException.
+      'TrafficMirrorTargetInUseException',
     );
     h.emulator.ec2.deleteSession(session.trafficMirrorSessionId);
     await expectEc2Error(
@@ -140,7 +165,8 @@ describe('traffic mirror filters and rules', () => {
           SourceCidrBlock: '0.0.0.0/0',
         }),
       ),
-      'InvalidParameterValue',
+      // EC2 error codes page: TrafficMirrorFilterRuleAlreadyExists (rule numbers are unique per direction).
+      'TrafficMirrorFilterRuleAlreadyExists',
     );
 
     const described = await h.ec2.send(new DescribeTrafficMirrorFiltersCommand({ TrafficMirrorFilterIds: [filterId] }));
@@ -177,7 +203,8 @@ describe('traffic mirror filters and rules', () => {
     }).trafficMirrorSession;
     await expectEc2Error(
       h.ec2.send(new DeleteTrafficMirrorFilterCommand({ TrafficMirrorFilterId: filter })),
-      'DependencyViolation',
+      // EC2 error codes page: TrafficMirrorFilterInUse.
+      'TrafficMirrorFilterInUse',
     );
     h.emulator.ec2.deleteSession(session.trafficMirrorSessionId);
     await h.ec2.send(new DeleteTrafficMirrorFilterCommand({ TrafficMirrorFilterId: filter }));

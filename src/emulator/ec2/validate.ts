@@ -1,4 +1,4 @@
-import { invalidParameterValue, missingParameter } from './errors.js';
+import { eniIdMalformed, invalidParameterValue, missingParameter } from './errors.js';
 import type { Tags } from './inputs.js';
 import { RANGES, type PortRange } from './model.js';
 import { validateTagKey, type IntRange } from './params.js';
@@ -35,4 +35,14 @@ export function checkPortRange(range: PortRange | undefined, name: string): void
   inRange(range.fromPort, RANGES.port, `${name}.FromPort`);
   inRange(range.toPort, RANGES.port, `${name}.ToPort`);
   if (range.fromPort > range.toPort) throw invalidParameterValue(`${name}: FromPort must not exceed ToPort.`);
+}
+
+/**
+ * EC2 error codes: InvalidNetworkInterfaceId.Malformed, "in the form eni-xxxxxxxxxxxxxxxxx".
+ * That EC2 also accepts the older 8-hex-digit ids is inferred (ids of both lengths exist).
+ */
+const ENI_ID_PATTERN = /^eni-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export function checkEniIdFormat(id: string): void {
+  if (!ENI_ID_PATTERN.test(id)) throw eniIdMalformed(id);
 }
