@@ -99,6 +99,22 @@ describe('ECS over HTTP with @aws-sdk/client-ecs', () => {
     expect((error as InvalidParameterException).message).toContain("The subnet ID 'subnet-nope' does not exist");
   });
 
+  // ECS API reference, ListTasks desiredStatus: "Although you can filter results based on a desired
+  // status of PENDING, this doesn't return any results."
+  it('lists nothing for desiredStatus PENDING, even with tasks that are still pending', async () => {
+    await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets } } }));
+    expect((await ecs.send(new ListTasksCommand({ cluster: 'sdk', desiredStatus: 'PENDING' }))).taskArns).toEqual([]);
+  });
+
+  // What ECS answers for an empty cluster (CloudTrail: InvalidParameterException, "No Container
+  // Instances were found in your cluster."): the emulator registers no container instances.
+  it.each(['EC2', 'EXTERNAL'] as const)('refuses RunTask with launch type %s on a cluster without container instances', async (launchType) => {
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'bridge', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }));
+    const error = await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'bridge', launchType })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidParameterException);
+    expect((error as InvalidParameterException).message).toBe('No Container Instances were found in your cluster.');
+  });
+
   it('answers ThrottlingException that the SDK treats as retryable throttling', async () => {
     emulator.setFaults({ ecsThrottleRate: 1 });
     const client = new ECSClient({

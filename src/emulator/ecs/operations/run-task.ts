@@ -1,6 +1,6 @@
 import { clientException, invalidParameter } from '../errors.js';
 import { optionalEnum, optionalInteger, optionalString, optionalTags, requiredString } from '../input.js';
-import { LAUNCH_TYPES } from '../model.js';
+import { LAUNCH_TYPES, needsContainerInstances } from '../model.js';
 import { checkLaunchType, readAwsVpcSettings } from '../network-configuration.js';
 import type { Operation } from '../runtime.js';
 import { createTask } from '../task-factory.js';
@@ -16,6 +16,8 @@ export const runTask: Operation = (runtime, input) => {
   const { context, store, lifecycle } = runtime;
   const reference = requiredString(input, 'taskDefinition');
   const count = optionalInteger(input, 'count', 1, 10) ?? 1;
+  // ECS model (RunTask.launchType / capacityProviderStrategy): without either, the cluster's
+  // default capacity provider strategy applies; the emulator's clusters have none, so EC2 (inferred).
   const launchType = optionalEnum(input, 'launchType', LAUNCH_TYPES) ?? 'EC2';
   const startedBy = optionalString(input, 'startedBy');
   if (startedBy !== undefined && !STARTED_BY_PATTERN.test(startedBy)) {
@@ -27,6 +29,8 @@ export const runTask: Operation = (runtime, input) => {
   const cluster = store.clusterOrDefault(optionalString(input, 'cluster'));
   const definition = store.findTaskDefinition(reference);
   if (!definition) throw clientException('TaskDefinition not found.');
+  // Which check ECS makes first is inferred: placement needs instances before compatibility matters.
+  if (needsContainerInstances(launchType)) throw invalidParameter('No Container Instances were found in your cluster.');
   checkLaunchType(launchType, definition);
   const awsvpc = readAwsVpcSettings(input, definition, context.network);
   const group = optionalString(input, 'group') ?? `family:${definition.family}`;
