@@ -258,4 +258,13 @@ describe('ecs-mirror emulator and demo', () => {
     expect(run.stdout).toMatch(/converged in [\d.]+ s: (\d+)\/\1 mirrorable ENIs mirrored, \d+ on hosts that cannot mirror \(reported, tagged\), 0 duplicate sessions/);
     expect(run.stdout).toMatch(/^cluster\s+tasks\s+enis\s+mirrored/m);
   });
+
+  // Issue 9: the hostile demo died of "Rate exceeded" when its ground truth went through the
+  // fault-injecting ECS API; it reads emulator state directly now, and converges.
+  it('demo --profile hostile: converges and exits 0', async () => {
+    const run = await cli.run(['demo', '--profile', 'hostile', '--seed', '2'], {}, 90_000);
+    expect(run.stderr).not.toContain('Rate exceeded');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/converged in [\d.]+ s: (\d+)\/\1 mirrorable ENIs mirrored, \d+ on hosts that cannot mirror \(reported, tagged\), 0 duplicate sessions/);
+  });
 });
