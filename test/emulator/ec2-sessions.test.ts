@@ -1,6 +1,7 @@
 import {
   CreateTrafficMirrorSessionCommand,
   DeleteTrafficMirrorSessionCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeTrafficMirrorSessionsCommand,
   ModifyTrafficMirrorSessionCommand,
   type CreateTrafficMirrorSessionCommandInput,
@@ -477,6 +478,25 @@ describe('limits and validation', () => {
       ),
       'MissingParameter',
     );
+  });
+});
+
+describe('documented request limits', () => {
+  it('refuses a ClientToken over 64 characters (EC2 idempotency page) and more than 50 tags (CreateTags: 50 per resource)', async () => {
+    const eni = h.eni().networkInterfaceId;
+    await expectEc2Error(h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(eni, { ClientToken: 'x'.repeat(65) }))), 'InvalidParameterValue');
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expectEc2Error(
+      h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(eni, { TagSpecifications: [{ ResourceType: 'traffic-mirror-session', Tags: tags }] }))),
+      'TagLimitExceeded',
+    );
+    const ok = await h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(eni, { ClientToken: 'x'.repeat(64), TagSpecifications: [{ ResourceType: 'traffic-mirror-session', Tags: tags.slice(0, 50) }] })));
+    expect(ok.TrafficMirrorSession?.Tags).toHaveLength(50);
+  });
+
+  it('refuses NetworkInterfaceIds together with MaxResults in DescribeNetworkInterfaces (EC2 model)', async () => {
+    const eni = h.eni().networkInterfaceId;
+    await expectEc2Error(h.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni], MaxResults: 5 })), 'InvalidParameterCombination');
   });
 });
 

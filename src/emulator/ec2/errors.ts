@@ -4,20 +4,25 @@ import { ApiError } from '../context.js';
  * EC2 error answers used by more than one action. Codes are the documented EC2 ones; where AWS
  * does not document a specific code the choice is noted at the call site.
  */
+/** EC2 error codes (common client errors): MissingParameter; required members per the EC2 model. */
 export const missingParameter = (name: string): ApiError =>
   new ApiError('MissingParameter', `The request must contain the parameter ${name}`);
 
 export const invalidParameterValue = (message: string): ApiError => new ApiError('InvalidParameterValue', message);
 
+/** EC2 error codes: DryRunOperation; its HTTP status 412 is what EC2 answers in practice (inferred: the page gives none). */
 export const dryRunOperation = (): ApiError =>
   new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
 
+/** EC2 error codes: IdempotentParameterMismatch, "the same client token as a previous, but non-identical request". */
 export const idempotentMismatch = (token: string): ApiError =>
   new ApiError(
     'IdempotentParameterMismatch',
     `The client token '${token}' was already used with different parameters.`,
   );
 
+// The NotFound codes below are the EC2 error codes page's (InvalidNetworkInterfaceID.NotFound with `ID`,
+// the traffic-mirror ones with `Id`).
 export const eniNotFound = (id: string): ApiError =>
   new ApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
 

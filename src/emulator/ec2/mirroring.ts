@@ -46,7 +46,7 @@ import {
 import { paginate, type Page } from './paging.js';
 import { SessionStore } from './sessions.js';
 import { TagRegistry } from './tags.js';
-import { checkCidr, checkedTags, checkEniIdFormat, checkPortRange, inRange, oneOf } from './validate.js';
+import { checkCidr, checkClientToken, checkedTags, checkEniIdFormat, checkPortRange, inRange, oneOf } from './validate.js';
 
 const SESSION_FILTERS: FilterSpec<MirrorSession> = {
   fields: {
@@ -111,6 +111,7 @@ export class TrafficMirroring {
 
   createTarget(input: CreateTargetInput): CreateTargetResult {
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const given = [input.networkInterfaceId, input.networkLoadBalancerArn, input.gatewayLoadBalancerEndpointId].filter(
       (value) => value !== undefined && value !== '',
     );
@@ -196,6 +197,7 @@ export class TrafficMirroring {
 
   createFilter(input: CreateFilterInput): CreateFilterResult {
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const print = fingerprint({ description: input.description, tags });
     const replayed = input.dryRun ? undefined : this.tokens.filter.replay(input.clientToken, print);
     if (replayed) return replayed;
@@ -247,6 +249,7 @@ export class TrafficMirroring {
 
   createFilterRule(input: CreateFilterRuleInput): CreateFilterRuleResult {
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const direction = oneOf(input.trafficDirection, ['ingress', 'egress'] as const, 'TrafficDirection');
     const ruleAction = oneOf(input.ruleAction, ['accept', 'reject'] as const, 'RuleAction');
     inRange(input.ruleNumber, RANGES.ruleNumber, 'RuleNumber');
@@ -311,6 +314,7 @@ export class TrafficMirroring {
     if (input.packetLength !== undefined) inRange(input.packetLength, RANGES.packetLength, 'PacketLength');
     if (input.virtualNetworkId !== undefined) inRange(input.virtualNetworkId, RANGES.virtualNetworkId, 'VirtualNetworkId');
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const print = fingerprint({ ...input, tags, clientToken: undefined, dryRun: undefined });
     const replayed = input.dryRun ? undefined : this.tokens.session.replay(input.clientToken, print);
     if (replayed) return replayed;

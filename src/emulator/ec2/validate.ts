@@ -1,13 +1,33 @@
+import { ApiError } from '../context.js';
 import { eniIdMalformed, invalidParameterValue, missingParameter } from './errors.js';
 import type { Tags } from './inputs.js';
 import { RANGES, type PortRange } from './model.js';
 import { validateTagKey, type IntRange } from './params.js';
+import { MAX_TAGS_PER_RESOURCE } from './tags.js';
 
 /** Value checks shared by the traffic-mirroring operations; each throws EC2's error answer. */
 
+/** Tags given at create: the same key rules as CreateTags, and the same 50-tag limit (EC2 model, CreateTags). */
 export function checkedTags(tags: Tags | undefined): Tags {
-  for (const key of Object.keys(tags ?? {})) validateTagKey(key);
+  const keys = Object.keys(tags ?? {});
+  for (const key of keys) validateTagKey(key);
+  if (keys.length > MAX_TAGS_PER_RESOURCE) {
+    throw new ApiError('TagLimitExceeded', `A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
+  }
   return tags ?? {};
+}
+
+/**
+ * EC2 idempotency page ("Ensuring idempotency"): "A client token is a unique, case-sensitive
+ * string of up to 64 ASCII characters." The code for a longer one, InvalidParameterValue, is inferred.
+ */
+export const MAX_CLIENT_TOKEN_LENGTH = 64;
+
+export function checkClientToken(token: string | undefined): void {
+  if (token === undefined) return;
+  if (token.length > MAX_CLIENT_TOKEN_LENGTH || !/^[\x20-\x7e]*$/.test(token)) {
+    throw invalidParameterValue(`The client token must be at most ${MAX_CLIENT_TOKEN_LENGTH} ASCII characters.`);
+  }
 }
 
 export function inRange(value: number, range: IntRange, name: string): void {

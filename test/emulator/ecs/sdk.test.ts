@@ -1,6 +1,7 @@
 import {
   ClusterNotFoundException,
   CreateClusterCommand,
+  DescribeClustersCommand,
   DescribeTasksCommand,
   ECSClient,
   InvalidParameterException,
@@ -8,6 +9,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  TagResourceCommand,
   paginateListTasks,
   waitUntilTasksRunning,
   waitUntilTasksStopped,
@@ -113,6 +115,21 @@ describe('ECS over HTTP with @aws-sdk/client-ecs', () => {
     const error = await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'bridge', launchType })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidParameterException);
     expect((error as InvalidParameterException).message).toBe('No Container Instances were found in your cluster.');
+  });
+
+  // Limits from the ECS API model / reference, each cited in the emulator next to its rule.
+  it('enforces documented limits: StopTask reason 255, DescribeClusters 100, aws: tag values, RunTask clientToken 64', async () => {
+    const run = await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets } } }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    const refused = async (call: Promise<unknown>): Promise<unknown> => call.then(() => 'accepted', (caught: unknown) => caught);
+    expect(await refused(ecs.send(new StopTaskCommand({ cluster: 'sdk', task: taskArn, reason: 'r'.repeat(256) })))).toBeInstanceOf(InvalidParameterException);
+    expect(await refused(ecs.send(new DescribeClustersCommand({ clusters: Array.from({ length: 101 }, (_, i) => `c${i}`) })))).toBeInstanceOf(InvalidParameterException);
+    expect(await refused(ecs.send(new TagResourceCommand({ resourceArn: taskArn, tags: [{ key: 'k', value: 'aws:reserved' }] })))).toBeInstanceOf(InvalidParameterException);
+    expect(
+      await refused(ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'web', launchType: 'FARGATE', clientToken: 't'.repeat(65), networkConfiguration: { awsvpcConfiguration: { subnets } } }))),
+    ).toBeInstanceOf(InvalidParameterException);
+    const stopped = await ecs.send(new StopTaskCommand({ cluster: 'sdk', task: taskArn, reason: 'r'.repeat(255) }));
+    expect(stopped.task?.desiredStatus).toBe('STOPPED');
   });
 
   it('answers ThrottlingException that the SDK treats as retryable throttling', async () => {

@@ -3,7 +3,8 @@ import { optionalString, requiredString } from '../input.js';
 import type { Operation } from '../runtime.js';
 import { taskView } from '../views.js';
 
-const MAX_REASON_LENGTH = 1024;
+/** ECS API reference (StopTask.reason, as published until 2021): "Up to 255 characters are allowed in this message." */
+const MAX_REASON_LENGTH = 255;
 
 /** StopTask of a task that is already stopping or stopped answers it unchanged. */
 export const stopTask: Operation = (runtime, input) => {

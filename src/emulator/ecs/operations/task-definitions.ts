@@ -22,6 +22,7 @@ import {
 import type { Operation } from '../runtime.js';
 import { taskDefinitionView } from '../views.js';
 
+/** ECS model (RegisterTaskDefinition.family): "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens". */
 const FAMILY_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 
 function readContainerDefinition(raw: Input): ContainerDefinitionRecord {
