@@ -85,16 +85,18 @@ describe('throttling', () => {
     for (let i = 0; i < 3; i += 1) await h.ec2.send(new DescribeVpcsCommand({}));
     const error = await expectEc2Error(h.ec2.send(new DescribeVpcsCommand({})), 'RequestLimitExceeded', 503);
     expect(error.message).toBe('Request limit exceeded.');
-    // Buckets are separate: mutating calls still pass.
+    // One bucket per action (EC2 request throttling page): another describe still passes,
+    // and so do mutating calls.
+    await h.ec2.send(new DescribeTrafficMirrorSessionsCommand({}));
     await h.ec2.send(new CreateTrafficMirrorFilterCommand({}));
     await h.ec2.send(new CreateTrafficMirrorFilterCommand({}));
     await expectEc2Error(h.ec2.send(new CreateTrafficMirrorFilterCommand({})), 'RequestLimitExceeded', 503);
 
     const stats = h.emulator.stats();
-    expect(stats.ec2.requests).toEqual({ DescribeVpcs: 4, CreateTrafficMirrorFilter: 3 });
+    expect(stats.ec2.requests).toEqual({ DescribeVpcs: 4, DescribeTrafficMirrorSessions: 1, CreateTrafficMirrorFilter: 3 });
     expect(stats.ec2.throttled).toEqual({ DescribeVpcs: 1, CreateTrafficMirrorFilter: 1 });
     expect(stats.ec2.throttledTotal).toBe(2);
-    expect(stats.total).toBe(7);
+    expect(stats.total).toBe(8);
 
     // Turning throttling off takes effect at once.
     h.emulator.setFaults({ ec2Throttling: undefined });
