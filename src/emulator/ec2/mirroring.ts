@@ -48,6 +48,9 @@ import { SessionStore } from './sessions.js';
 import { TagRegistry } from './tags.js';
 import { checkCidr, checkClientToken, checkedTags, checkEniIdFormat, checkPortRange, inRange, oneOf } from './validate.js';
 
+// Filter names: those the EC2 model documents for each describe (its Filters documentation). The
+// tag filters (`tag:<key>`, `tag-key`, `tag-value`) are not listed there for the traffic-mirroring
+// describes: accepting them is inferred from EC2's general filtering rules.
 const SESSION_FILTERS: FilterSpec<MirrorSession> = {
   fields: {
     'network-interface-id': (s) => s.networkInterfaceId,
@@ -68,6 +71,7 @@ const TARGET_FILTERS: FilterSpec<MirrorTarget> = {
     'traffic-mirror-target-id': (t) => t.id,
     'network-interface-id': (t) => t.networkInterfaceId,
     'network-load-balancer-arn': (t) => t.networkLoadBalancerArn,
+    // inferred: not among the names the model documents for DescribeTrafficMirrorTargets.
     'gateway-load-balancer-endpoint-id': (t) => t.gatewayLoadBalancerEndpointId,
     'owner-id': (t) => t.ownerId,
     description: (t) => t.description,

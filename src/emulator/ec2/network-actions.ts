@@ -57,6 +57,8 @@ export type SubnetView = {
   readonly tagSet: readonly TagView[];
 };
 
+// Filter names as the EC2 model documents them for DescribeNetworkInterfaces / DescribeVpcs /
+// DescribeSubnets (a subset; others are answered InvalidParameterValue, inferred).
 const ENI_FILTERS: FilterSpec<NetworkInterface> = {
   fields: {
     'network-interface-id': (e) => e.networkInterfaceId,
@@ -77,8 +79,11 @@ const VPC_FILTERS: FilterSpec<Vpc> = {
   fields: {
     'vpc-id': (v) => v.vpcId,
     'is-default': (v) => v.isDefault,
+    // inferred: `cidr-block` is not documented for DescribeVpcs (`cidr` and
+    // `cidr-block-association.cidr-block` are); kept for older scripts.
     'cidr-block': (v) => v.cidrBlock,
     cidr: (v) => v.cidrBlock,
+    'cidr-block-association.cidr-block': (v) => v.cidrBlock,
     state: () => 'available',
   },
 };

@@ -140,6 +140,7 @@ function notFoundFor(resourceId: string): ApiError {
     case 'eni':
       return eniNotFound(resourceId);
     default:
+      // EC2 error codes: InvalidID, "The specified ID for the resource you are trying to tag is not valid."
       return new ApiError('InvalidID', `The ID '${resourceId}' is not valid`);
   }
 }

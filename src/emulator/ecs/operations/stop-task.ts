@@ -14,6 +14,7 @@ export const stopTask: Operation = (runtime, input) => {
   if (reason.length > MAX_REASON_LENGTH) throw invalidParameter(`reason must be at most ${MAX_REASON_LENGTH} characters.`);
   const cluster = store.cluster(optionalString(input, 'cluster'));
   const task = store.findTask(reference, cluster);
+  // What ECS answers for an unknown task (observed message; the model lists InvalidParameterException).
   if (!task) throw invalidParameter('The referenced task was not found.');
   lifecycle.stop(task, 'UserInitiated', reason);
   return { task: taskView(task, context.region, true) };
