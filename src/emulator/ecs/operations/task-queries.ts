@@ -70,7 +70,7 @@ export const describeTasks: Operation = (runtime, input) => {
     if (task) tasks.push(taskView(task, context.region, includeTags));
     else {
       const arn = reference.startsWith('arn:') ? reference : taskArn(context, 'long', cluster.clusterName, reference);
-      // ECS model (Failure.reason): MISSING for a task that does not exist in the cluster.
+      // ECS Developer Guide, "API failure reasons": MISSING, the resource could not be found.
       failures.push({ arn, reason: 'MISSING' });
     }
   }
