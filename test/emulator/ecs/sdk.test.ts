@@ -1,4 +1,5 @@
 import {
+  ClientException,
   ClusterNotFoundException,
   CreateClusterCommand,
   DescribeClustersCommand,
@@ -130,6 +131,18 @@ describe('ECS over HTTP with @aws-sdk/client-ecs', () => {
     ).toBeInstanceOf(InvalidParameterException);
     const stopped = await ecs.send(new StopTaskCommand({ cluster: 'sdk', task: taskArn, reason: 'r'.repeat(255) }));
     expect(stopped.task?.desiredStatus).toBe('STOPPED');
+  });
+
+  // ECS model, RegisterTaskDefinition.memory: Fargate "you must use one of the following values" per cpu.
+  it('registers only the Fargate task sizes the model lists, in units or in vCPU/GB', async () => {
+    const fargate = (cpu: string, memory: string) =>
+      ecs.send(new RegisterTaskDefinitionCommand({ family: 'sized', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu, memory, containerDefinitions: [{ name: 'app', image: 'nginx' }] }));
+    for (const [cpu, memory] of [['256', '512'], ['1 vCPU', '2GB'], ['4096', '30720'], ['8192', '61440']] as const) {
+      expect((await fargate(cpu, memory)).taskDefinition?.family).toBe('sized');
+    }
+    for (const [cpu, memory] of [['256', '4096'], ['300', '512'], ['2048', '4608'], ['8192', '18432']] as const) {
+      expect(await fargate(cpu, memory).then(() => 'accepted', (caught: unknown) => caught)).toBeInstanceOf(ClientException);
+    }
   });
 
   it('answers ThrottlingException that the SDK treats as retryable throttling', async () => {
