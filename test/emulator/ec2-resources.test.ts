@@ -193,6 +193,28 @@ describe('traffic mirror filters and rules', () => {
     expect(after.TrafficMirrorFilters?.[0]?.IngressFilterRules).toEqual([]);
   });
 
+  // Traffic Mirroring quotas page: "Maximum number of filter rules per filter: 10"; the code is the
+  // EC2 error codes page's TrafficMirrorFilterRuleLimitExceeded.
+  it('takes at most 10 rules per filter', async () => {
+    const filterId = h.filterId();
+    const rule = (n: number, direction: 'ingress' | 'egress') =>
+      h.ec2.send(
+        new CreateTrafficMirrorFilterRuleCommand({
+          TrafficMirrorFilterId: filterId,
+          TrafficDirection: direction,
+          RuleNumber: n,
+          RuleAction: 'accept',
+          DestinationCidrBlock: '0.0.0.0/0',
+          SourceCidrBlock: '0.0.0.0/0',
+        }),
+      );
+    for (let n = 1; n <= 5; n++) {
+      await rule(n, 'ingress');
+      await rule(n, 'egress');
+    }
+    await expectEc2Error(rule(6, 'ingress'), 'TrafficMirrorFilterRuleLimitExceeded');
+  });
+
   it('refuses to delete a filter in use and answers NotFound for unknown filters', async () => {
     const filter = h.filterId();
     const session = h.emulator.ec2.createSession({

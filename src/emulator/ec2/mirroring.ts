@@ -150,6 +150,9 @@ export class TrafficMirroring {
       }
       type = 'gateway-load-balancer-endpoint';
     }
+    if (this.targets.size >= MIRROR_LIMITS.targetsPerAccount) {
+      throw new ApiError('TrafficMirrorTargetLimitExceeded', `The account already has ${MIRROR_LIMITS.targetsPerAccount} traffic mirror targets.`);
+    }
     if (input.dryRun) throw dryRunOperation();
 
     const target: MirrorTarget = {
@@ -205,6 +208,9 @@ export class TrafficMirroring {
     const print = fingerprint({ description: input.description, tags });
     const replayed = input.dryRun ? undefined : this.tokens.filter.replay(input.clientToken, print);
     if (replayed) return replayed;
+    if (this.filters.size >= MIRROR_LIMITS.filtersPerAccount) {
+      throw new ApiError('TrafficMirrorFilterLimitExceeded', `The account already has ${MIRROR_LIMITS.filtersPerAccount} traffic mirror filters.`);
+    }
     if (input.dryRun) throw dryRunOperation();
     const filter: MirrorFilter = {
       id: this.newId('tmf'),
@@ -268,6 +274,9 @@ export class TrafficMirroring {
 
     const filter = this.filters.get(input.trafficMirrorFilterId);
     if (!filter) throw filterNotFound(input.trafficMirrorFilterId);
+    if (filter.rules.size >= MIRROR_LIMITS.rulesPerFilter) {
+      throw new ApiError('TrafficMirrorFilterRuleLimitExceeded', `The traffic mirror filter '${filter.id}' already has ${MIRROR_LIMITS.rulesPerFilter} rules.`);
+    }
     for (const rule of filter.rules.values()) {
       if (rule.direction === direction && rule.ruleNumber === input.ruleNumber) {
         // EC2 model (RuleNumber): "must be unique for each Traffic Mirror rule in a given direction";

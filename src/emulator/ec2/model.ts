@@ -11,6 +11,12 @@ export const MIRROR_LIMITS = {
   sessionsPerInterface: 3,
   sessionsPerAccount: 10_000,
   sourcesPerInterfaceTarget: 10,
+  // Same page: targets per account, filters per account, filter rules per filter (both
+  // directions together: inferred, the page does not split them). Codes: TrafficMirrorTargetLimitExceeded,
+  // TrafficMirrorFilterLimitExceeded, TrafficMirrorFilterRuleLimitExceeded (EC2 error codes).
+  targetsPerAccount: 10_000,
+  filtersPerAccount: 10_000,
+  rulesPerFilter: 10,
 } as const;
 
 export const RANGES = {
