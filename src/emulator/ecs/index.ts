@@ -53,6 +53,7 @@ export interface EcsEmulator extends EcsEmulation {
 }
 
 const DEFAULT_WAIT_MS = 10_000;
+/** ECS model (DescribeTasks): "stopped tasks appear in the returned results for at least one hour". */
 const HOUR_MS = 3_600_000;
 
 export function createEcsEmulation(context: EmulatorContext, options: EcsEmulatorOptions = {}): EcsEmulator {
