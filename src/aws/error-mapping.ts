@@ -7,6 +7,9 @@ import { MirrorError, type MirrorErrorKind } from '../core/errors.js';
 const KIND_BY_CODE: Readonly<Record<string, MirrorErrorKind>> = {
   'InvalidNetworkInterfaceID.NotFound': 'eni-not-found',
   'InvalidNetworkInterfaceId.NotFound': 'eni-not-found',
+  // EC2 error codes page spells this one `Id` (NotFound is `ID`). A malformed id never becomes
+  // valid, so it must not be retried like NotFound (eventual consistency): it is a bad parameter.
+  'InvalidNetworkInterfaceId.Malformed': 'invalid-parameter',
   'InvalidNetworkInterfaceID.Malformed': 'invalid-parameter',
   NetworkInterfaceNotSupported: 'eni-not-supported',
   // The seed waited for this spelling; EC2 documents the one above. Accept both.

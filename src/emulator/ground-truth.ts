@@ -25,15 +25,18 @@ export interface GroundTruth {
 
 type Json = Record<string, unknown>;
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+/**
+ * Reads the emulator's own state in-process: every task ECS wants running, its ATTACHED ENIs,
+ * and the sessions to the target on each. Nothing goes through the emulated APIs, so reading the
+ * truth injects no fault (no ThrottlingException for the demo to die of), draws nothing from the
+ * seeded random stream (how often a caller polls cannot change the faults the product sees) and
+ * counts no request.
+ */
+export function groundTruth(emulator: RunningEmulator, targetId: string): Promise<GroundTruth> {
+  return Promise.resolve(readGroundTruth(emulator, targetId));
 }
 
-/**
- * Reads the emulator's own state in-process (no HTTP, so nothing is counted or throttled): every
- * task ECS wants running, its ATTACHED ENIs, and the sessions to the target on each.
- */
-export async function groundTruth(emulator: RunningEmulator, targetId: string): Promise<GroundTruth> {
+function readGroundTruth(emulator: RunningEmulator, targetId: string): GroundTruth {
   const sessionsByEni = new Map<string, number>();
   let sessionsToTarget = 0;
   let nextToken: string | undefined;
@@ -48,36 +51,26 @@ export async function groundTruth(emulator: RunningEmulator, targetId: string): 
 
   const enis: TruthEni[] = [];
   const tasksByStatus: Record<string, number> = {};
-  const clusters = strings(((await emulator.ecs.handle('ListClusters', {})) as Json).clusterArns);
-  for (const cluster of clusters) {
-    let token: string | undefined;
-    do {
-      const listed = (await emulator.ecs.handle('ListTasks', { cluster, desiredStatus: 'RUNNING', maxResults: 100, ...(token ? { nextToken: token } : {}) })) as Json;
-      token = typeof listed.nextToken === 'string' ? listed.nextToken : undefined;
-      const arns = strings(listed.taskArns);
-      if (arns.length === 0) continue;
-      const described = (await emulator.ecs.handle('DescribeTasks', { cluster, tasks: arns })) as Json;
-      for (const task of (described.tasks ?? []) as Json[]) {
-        const lastStatus = String(task.lastStatus);
-        tasksByStatus[lastStatus] = (tasksByStatus[lastStatus] ?? 0) + 1;
-        for (const attachment of (task.attachments ?? []) as Json[]) {
-          if (attachment.status !== 'ATTACHED') continue;
-          const details = (attachment.details ?? []) as { name?: string; value?: string }[];
-          const eniId = details.find((d) => d.name === 'networkInterfaceId')?.value;
-          if (!eniId) continue;
-          const eni = emulator.network.enis.get(eniId);
-          enis.push({
-            cluster: cluster.split('/').pop() ?? cluster,
-            taskArn: String(task.taskArn),
-            group: String(task.group ?? ''),
-            lastStatus,
-            networkInterfaceId: eniId,
-            mirrorable: eni !== undefined && eni.mirroringSupported && eni.interfaceType === 'interface',
-            sessionsToTarget: sessionsByEni.get(eniId) ?? 0,
-          });
-        }
-      }
-    } while (token);
+  for (const task of emulator.ecs.tasksWantedRunning() as Json[]) {
+    const lastStatus = String(task.lastStatus);
+    const cluster = String(task.clusterArn ?? '');
+    tasksByStatus[lastStatus] = (tasksByStatus[lastStatus] ?? 0) + 1;
+    for (const attachment of (task.attachments ?? []) as Json[]) {
+      if (attachment.status !== 'ATTACHED') continue;
+      const details = (attachment.details ?? []) as { name?: string; value?: string }[];
+      const eniId = details.find((d) => d.name === 'networkInterfaceId')?.value;
+      if (!eniId) continue;
+      const eni = emulator.network.enis.get(eniId);
+      enis.push({
+        cluster: cluster.split('/').pop() ?? cluster,
+        taskArn: String(task.taskArn),
+        group: String(task.group ?? ''),
+        lastStatus,
+        networkInterfaceId: eniId,
+        mirrorable: eni !== undefined && eni.mirroringSupported && eni.interfaceType === 'interface',
+        sessionsToTarget: sessionsByEni.get(eniId) ?? 0,
+      });
+    }
   }
   const mirrorableEnis = enis.filter((e) => e.mirrorable);
   return {

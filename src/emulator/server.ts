@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError, type EcsEmulation } from './context.js';
 import { parseControlUpdate, type ControlUpdate } from './control.js';
+import { controlRequestRefusal } from './control-guard.js';
 import type { Ec2Emulation } from './ec2/index.js';
 import type { EmulatorFaults, EmulatorTiming } from './profile.js';
 import { decodeQuery } from './query.js';
@@ -47,7 +48,11 @@ async function route(deps: ServerDeps, request: IncomingMessage, response: Serve
     sendJson(response, 413, { message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` });
     return;
   }
-  if (url.pathname.startsWith('/_emulator/')) return control(deps, request.method ?? 'GET', url, body, response);
+  if (url.pathname.startsWith('/_emulator/')) {
+    const refusal = controlRequestRefusal(request.headers);
+    if (refusal !== undefined) return sendJson(response, 403, { message: refusal });
+    return control(deps, request.method ?? 'GET', url, body, response);
+  }
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string' && target !== '') return ecs(deps, target, body, response);
   return ec2(deps, url, request, body, response);

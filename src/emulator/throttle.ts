@@ -1,8 +1,11 @@
 import type { EmulatorFaults, TokenBucketSpec } from './profile.js';
 
 /**
- * EC2 throttles per account and Region in token buckets (EC2 API reference, "Request throttling"):
- * the sizes and refills are that page's defaults for mutating, non-mutating and CreateTags calls.
+ * EC2 request throttling page ("Request throttling for the Amazon EC2 API"): a token bucket per
+ * account and Region, and "each API is evaluated individually … Each request that you make
+ * removes one token from the API's bucket": one bucket per action. The class only picks the
+ * bucket's size and refill (mutating, non-mutating, CreateTags/DeleteTags); the sizes used for
+ * the traffic-mirroring actions are inferred: the page documents the mechanism, not this row.
  */
 export type Ec2ThrottleClass = 'mutating' | 'nonMutating' | 'createTags';
 
@@ -40,7 +43,8 @@ export class TokenBucket {
  * a profile change or setFaults takes effect at once; a changed size starts a fresh, full bucket.
  */
 export class Ec2Throttle {
-  private readonly buckets = new Map<Ec2ThrottleClass, TokenBucket>();
+  /** One bucket per action (EC2 request throttling page: "the API's bucket"). */
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly faults: () => EmulatorFaults,
@@ -54,12 +58,11 @@ export class Ec2Throttle {
       this.buckets.clear();
       return true;
     }
-    const kind = ec2ThrottleClass(action);
-    const spec = sizes[kind];
-    let bucket = this.buckets.get(kind);
+    const spec = sizes[ec2ThrottleClass(action)];
+    let bucket = this.buckets.get(action);
     if (!bucket || !sameSpec(bucket.spec, spec)) {
       bucket = new TokenBucket(spec, this.now());
-      this.buckets.set(kind, bucket);
+      this.buckets.set(action, bucket);
     }
     return bucket.tryTake(this.now());
   }

@@ -226,6 +226,30 @@ describe('ecs-mirror emulator and demo', () => {
     expect(await exited).toBe(0);
   });
 
+  it('emulator --host with a non-loopback address warns on stderr in one line, loopback does not', async () => {
+    const { spawn } = await import('node:child_process');
+    const { REPO_ROOT } = await import('./support/cli.js');
+    const startAndStop = async (host: string): Promise<string> => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulator', '--port', '0', '--host', host, '--no-bootstrap'], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 30_000,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      const deadline = Date.now() + 20_000;
+      while (!/listening on/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGTERM');
+      await exited;
+      return stderr.split('\n').filter((line) => line.startsWith('warning:')).join('\n');
+    };
+    expect(await startAndStop('0.0.0.0')).toMatch(/^warning: --host 0\.0\.0\.0 is not loopback: [^\n]+$/);
+    expect(await startAndStop('127.0.0.1')).toBe('');
+  });
+
   it('demo: converges to full coverage without duplicates and exits 0', async () => {
     // act
     const run = await cli.run(['demo', '--profile', 'realistic', '--service-tasks', '3', '--standalone-tasks', '2', '--seed', '5'], {}, 60_000);
@@ -233,5 +257,14 @@ describe('ecs-mirror emulator and demo', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/converged in [\d.]+ s: (\d+)\/\1 mirrorable ENIs mirrored, \d+ on hosts that cannot mirror \(reported, tagged\), 0 duplicate sessions/);
     expect(run.stdout).toMatch(/^cluster\s+tasks\s+enis\s+mirrored/m);
+  });
+
+  // Issue 9: the hostile demo died of "Rate exceeded" when its ground truth went through the
+  // fault-injecting ECS API; it reads emulator state directly now, and converges.
+  it('demo --profile hostile: converges and exits 0', async () => {
+    const run = await cli.run(['demo', '--profile', 'hostile', '--seed', '2'], {}, 90_000);
+    expect(run.stderr).not.toContain('Rate exceeded');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/converged in [\d.]+ s: (\d+)\/\1 mirrorable ENIs mirrored, \d+ on hosts that cannot mirror \(reported, tagged\), 0 duplicate sessions/);
   });
 });

@@ -1,4 +1,4 @@
-import { DeleteTrafficMirrorSessionCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTrafficMirrorSessionCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STOP_REASON } from '../../src/app/unsupported-eni.js';
 import { groundTruth } from '../../src/emulator/ground-truth.js';
@@ -181,9 +181,19 @@ describe('AWS being slow or busy', () => {
     const event = world.eventOf(taskArn, 'RUNNING');
     const roomy = { capacity: 1000, refillPerSecond: 1000 };
     const probe = new EC2Client({ endpoint: world.emulator.url, region: world.emulator.region, credentials: { ...CREDENTIALS }, maxAttempts: 1 });
-    // Takes the one mutating token (the call itself fails NotFound, as intended).
+    // Takes the one CreateTrafficMirrorSession token: EC2 keeps one bucket per action (request
+    // throttling page). The call itself fails NotFound, as intended.
     const drainMutatingBucket = () =>
-      probe.send(new DeleteTrafficMirrorSessionCommand({ TrafficMirrorSessionId: 'tms-0000000000000000f' })).then(
+      probe
+        .send(
+          new CreateTrafficMirrorSessionCommand({
+            NetworkInterfaceId: 'eni-0000000000000000f',
+            TrafficMirrorTargetId: world.targetId,
+            TrafficMirrorFilterId: world.filterId,
+            SessionNumber: 1,
+          }),
+        )
+        .then(
         () => undefined,
         () => undefined,
       );

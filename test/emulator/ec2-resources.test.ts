@@ -69,6 +69,30 @@ describe('traffic mirror targets', () => {
     );
   });
 
+  // EC2 error codes page: NlbInUseByTrafficMirrorTargetException, InvalidNetworkLoadBalancerArn.Malformed,
+  // InvalidNetworkInterfaceId.Malformed (`Id`, unlike InvalidNetworkInterfaceID.NotFound).
+  it('takes one target per NLB and rejects malformed NLB ARNs and ENI ids with their documented codes', async () => {
+    await h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: NLB_ARN }));
+    await expectEc2Error(
+      h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: NLB_ARN })),
+      'NlbInUseByTrafficMirrorTargetException',
+    );
+    for (const arn of ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef', 'nlb-1']) {
+      await expectEc2Error(
+        h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkLoadBalancerArn: arn })),
+        'InvalidNetworkLoadBalancerArn.Malformed',
+      );
+    }
+    await expectEc2Error(
+      h.ec2.send(new CreateTrafficMirrorTargetCommand({ NetworkInterfaceId: 'eni-not-hex' })),
+      'InvalidNetworkInterfaceId.Malformed',
+    );
+    await expectEc2Error(
+      h.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ['eni-1'] })),
+      'InvalidNetworkInterfaceId.Malformed',
+    );
+  });
+
   it('refuses to delete a target in use, then deletes it once unused', async () => {
     const target = h.nlbTargetId();
     const session = h.emulator.ec2.createSession({
@@ -79,7 +103,8 @@ describe('traffic mirror targets', () => {
     }).trafficMirrorSession;
     await expectEc2Error(
       h.ec2.send(new DeleteTrafficMirrorTargetCommand({ TrafficMirrorTargetId: target })),
-      'DependencyViolation',
+      // EC2 error codes page: TrafficMirrorTargetInUseException.
+      'TrafficMirrorTargetInUseException',
     );
     h.emulator.ec2.deleteSession(session.trafficMirrorSessionId);
     await expectEc2Error(
@@ -140,7 +165,8 @@ describe('traffic mirror filters and rules', () => {
           SourceCidrBlock: '0.0.0.0/0',
         }),
       ),
-      'InvalidParameterValue',
+      // EC2 error codes page: TrafficMirrorFilterRuleAlreadyExists (rule numbers are unique per direction).
+      'TrafficMirrorFilterRuleAlreadyExists',
     );
 
     const described = await h.ec2.send(new DescribeTrafficMirrorFiltersCommand({ TrafficMirrorFilterIds: [filterId] }));
@@ -167,6 +193,28 @@ describe('traffic mirror filters and rules', () => {
     expect(after.TrafficMirrorFilters?.[0]?.IngressFilterRules).toEqual([]);
   });
 
+  // Traffic Mirroring quotas page: "Maximum number of filter rules per filter: 10"; the code is the
+  // EC2 error codes page's TrafficMirrorFilterRuleLimitExceeded.
+  it('takes at most 10 rules per filter', async () => {
+    const filterId = h.filterId();
+    const rule = (n: number, direction: 'ingress' | 'egress') =>
+      h.ec2.send(
+        new CreateTrafficMirrorFilterRuleCommand({
+          TrafficMirrorFilterId: filterId,
+          TrafficDirection: direction,
+          RuleNumber: n,
+          RuleAction: 'accept',
+          DestinationCidrBlock: '0.0.0.0/0',
+          SourceCidrBlock: '0.0.0.0/0',
+        }),
+      );
+    for (let n = 1; n <= 5; n++) {
+      await rule(n, 'ingress');
+      await rule(n, 'egress');
+    }
+    await expectEc2Error(rule(6, 'ingress'), 'TrafficMirrorFilterRuleLimitExceeded');
+  });
+
   it('refuses to delete a filter in use and answers NotFound for unknown filters', async () => {
     const filter = h.filterId();
     const session = h.emulator.ec2.createSession({
@@ -177,7 +225,8 @@ describe('traffic mirror filters and rules', () => {
     }).trafficMirrorSession;
     await expectEc2Error(
       h.ec2.send(new DeleteTrafficMirrorFilterCommand({ TrafficMirrorFilterId: filter })),
-      'DependencyViolation',
+      // EC2 error codes page: TrafficMirrorFilterInUse.
+      'TrafficMirrorFilterInUse',
     );
     h.emulator.ec2.deleteSession(session.trafficMirrorSessionId);
     await h.ec2.send(new DeleteTrafficMirrorFilterCommand({ TrafficMirrorFilterId: filter }));

@@ -1,11 +1,13 @@
 import {
   CreateTrafficMirrorSessionCommand,
   DeleteTrafficMirrorSessionCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeTrafficMirrorSessionsCommand,
   ModifyTrafficMirrorSessionCommand,
   type CreateTrafficMirrorSessionCommandInput,
 } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SdkEc2Mirroring } from '../../src/aws/ec2-mirroring.js';
 import { expectEc2Error, startHarness, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -145,6 +147,46 @@ describe('DescribeTrafficMirrorSessions', () => {
       ]),
     ).toEqual([ids[3]]);
     expect(await describeIds([{ Name: 'network-interface-id', Values: ['eni-00000000000000000'] }])).toEqual([]);
+  });
+
+  // EC2 error codes page: FilterLimitExceeded, "The request uses too many filters or too many filter values";
+  // 200 values per call is the limit EC2 states in that error's message.
+  it('answers FilterLimitExceeded for more than 200 filter values in one call', async () => {
+    const values = (n: number): string[] => Array.from({ length: n }, (_, i) => `eni-${i.toString(16).padStart(17, '0')}`);
+    const ok = await h.ec2.send(new DescribeTrafficMirrorSessionsCommand({ Filters: [{ Name: 'network-interface-id', Values: values(200) }] }));
+    expect(ok.TrafficMirrorSessions).toEqual([]);
+    await expectEc2Error(
+      h.ec2.send(new DescribeTrafficMirrorSessionsCommand({ Filters: [{ Name: 'network-interface-id', Values: values(201) }] })),
+      'FilterLimitExceeded',
+    );
+    // The limit counts values across all filters of the call.
+    await expectEc2Error(
+      h.ec2.send(
+        new DescribeTrafficMirrorSessionsCommand({
+          Filters: [
+            { Name: 'network-interface-id', Values: values(150) },
+            { Name: 'session-number', Values: values(51) },
+          ],
+        }),
+      ),
+      'FilterLimitExceeded',
+    );
+  });
+
+  it('serves the product adapter, which batches its ENI and id filters under that limit', async () => {
+    const target = h.nlbTargetId();
+    const filter = h.filterId();
+    const real = [h.eni().networkInterfaceId, h.eni().networkInterfaceId, h.eni().networkInterfaceId];
+    const ids = real.map(
+      (eni) => h.emulator.ec2.createSession({ networkInterfaceId: eni, trafficMirrorTargetId: target, trafficMirrorFilterId: filter, sessionNumber: 1 })
+        .trafficMirrorSession.trafficMirrorSessionId,
+    );
+    const absent = Array.from({ length: 447 }, (_, i) => `eni-${i.toString(16).padStart(17, '0')}`);
+    const adapter = new SdkEc2Mirroring(h.ec2);
+    const byEni = await adapter.findSessionsForEnis([...absent.slice(0, 300), ...real, ...absent.slice(300)]);
+    expect(byEni.map((s) => s.sessionId).sort()).toEqual([...ids].sort());
+    const byId = await adapter.findSessionsByIds([...absent.map((_, i) => `tms-${i.toString(16).padStart(17, '0')}`), ...ids]);
+    expect(byId.map((s) => s.sessionId).sort()).toEqual([...ids].sort());
   });
 
   it('rejects an unknown filter name', async () => {
@@ -439,6 +481,25 @@ describe('limits and validation', () => {
   });
 });
 
+describe('documented request limits', () => {
+  it('refuses a ClientToken over 64 characters (EC2 idempotency page) and more than 50 tags (CreateTags: 50 per resource)', async () => {
+    const eni = h.eni().networkInterfaceId;
+    await expectEc2Error(h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(eni, { ClientToken: 'x'.repeat(65) }))), 'InvalidParameterValue');
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expectEc2Error(
+      h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(eni, { TagSpecifications: [{ ResourceType: 'traffic-mirror-session', Tags: tags }] }))),
+      'TagLimitExceeded',
+    );
+    const ok = await h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(eni, { ClientToken: 'x'.repeat(64), TagSpecifications: [{ ResourceType: 'traffic-mirror-session', Tags: tags.slice(0, 50) }] })));
+    expect(ok.TrafficMirrorSession?.Tags).toHaveLength(50);
+  });
+
+  it('refuses NetworkInterfaceIds together with MaxResults in DescribeNetworkInterfaces (EC2 model)', async () => {
+    const eni = h.eni().networkInterfaceId;
+    await expectEc2Error(h.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni], MaxResults: 5 })), 'InvalidParameterCombination');
+  });
+});
+
 describe('ENI deletion', () => {
   it('deletes the ENI sessions with it', async () => {
     const eni = h.eni().networkInterfaceId;
@@ -463,6 +524,33 @@ describe('ENI deletion', () => {
   });
 });
 
+describe('PacketLength defaults', () => {
+  // EC2 model, CreateTrafficMirrorSession.PacketLength: "For sessions with Network Load Balancer (NLB)
+  // Traffic Mirror targets the default PacketLength will be set to 8500." No default for other targets.
+  it('reports 8500 for an NLB target when none is given, nothing for ENI and GWLB-endpoint targets', async () => {
+    const nlb = await h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput(h.eni().networkInterfaceId)));
+    expect(nlb.TrafficMirrorSession?.PacketLength).toBe(8_500);
+    const eniTarget = h.emulator.ec2.createTarget({ networkInterfaceId: h.eni().networkInterfaceId }).trafficMirrorTarget;
+    const toEni = await h.ec2.send(
+      new CreateTrafficMirrorSessionCommand(sessionInput(h.eni().networkInterfaceId, { TrafficMirrorTargetId: eniTarget.trafficMirrorTargetId })),
+    );
+    expect(toEni.TrafficMirrorSession?.PacketLength).toBeUndefined();
+    const gwlbe = h.emulator.ec2.createTarget({ gatewayLoadBalancerEndpointId: 'vpce-0123456789abcdef0' }).trafficMirrorTarget;
+    const toGwlbe = await h.ec2.send(
+      new CreateTrafficMirrorSessionCommand(sessionInput(h.eni().networkInterfaceId, { TrafficMirrorTargetId: gwlbe.trafficMirrorTargetId })),
+    );
+    expect(toGwlbe.TrafficMirrorSession?.PacketLength).toBeUndefined();
+    const described = await h.ec2.send(
+      new DescribeTrafficMirrorSessionsCommand({ Filters: [{ Name: 'packet-length', Values: ['8500'] }] }),
+    );
+    expect(described.TrafficMirrorSessions?.map((s) => s.TrafficMirrorSessionId)).toEqual([nlb.TrafficMirrorSession?.TrafficMirrorSessionId]);
+  });
+
+  it('creates a session on a malformed ENI id with InvalidNetworkInterfaceId.Malformed (EC2 error codes page)', async () => {
+    await expectEc2Error(h.ec2.send(new CreateTrafficMirrorSessionCommand(sessionInput('eni-nope'))), 'InvalidNetworkInterfaceId.Malformed');
+  });
+});
+
 describe('ModifyTrafficMirrorSession', () => {
   it('changes fields, re-indexes the target and removes fields', async () => {
     const eni = h.eni().networkInterfaceId;
@@ -480,7 +568,8 @@ describe('ModifyTrafficMirrorSession', () => {
       }),
     );
     expect(modified.TrafficMirrorSession).toMatchObject({ TrafficMirrorTargetId: newTarget, SessionNumber: 9 });
-    expect(modified.TrafficMirrorSession?.PacketLength).toBeUndefined();
+    // EC2 model (RemoveFields): a removed property "is set to the default", 8500 for an NLB target.
+    expect(modified.TrafficMirrorSession?.PacketLength).toBe(8_500);
     expect(modified.TrafficMirrorSession?.Description).toBeUndefined();
     const byTarget = await h.ec2.send(
       new DescribeTrafficMirrorSessionsCommand({ Filters: [{ Name: 'traffic-mirror-target-id', Values: [newTarget] }] }),

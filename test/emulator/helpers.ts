@@ -25,14 +25,17 @@ export async function startHarness(options: StartEmulatorOptions = {}): Promise<
     maxAttempts: 1,
   });
   const [subnetId] = emulator.network.subnets.keys();
+  let nlbCount = 0;
   if (!subnetId) throw new Error('emulator has no subnet');
   return {
     emulator,
     ec2,
     subnetId,
     eni: (input = {}) => emulator.network.createEni({ subnetId, ...input }),
+    // One target per NLB (NlbInUseByTrafficMirrorTargetException): each call gets its own NLB.
     nlbTargetId: () =>
-      emulator.ec2.createTarget({ networkLoadBalancerArn: NLB_ARN }).trafficMirrorTarget.trafficMirrorTargetId,
+      emulator.ec2.createTarget({ networkLoadBalancerArn: `${NLB_ARN}${(nlbCount++).toString(16)}` }).trafficMirrorTarget
+        .trafficMirrorTargetId,
     filterId: () => emulator.ec2.createFilter().trafficMirrorFilter.trafficMirrorFilterId,
     close: async () => {
       ec2.destroy();

@@ -1,5 +1,7 @@
 import { DescribeTrafficMirrorSessionsCommand, DescribeVpcsCommand, CreateTrafficMirrorFilterCommand } from '@aws-sdk/client-ec2';
+import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isLoopbackAddress } from '../../src/emulator/control-guard.js';
 import { expectEc2Error, startHarness, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -83,16 +85,18 @@ describe('throttling', () => {
     for (let i = 0; i < 3; i += 1) await h.ec2.send(new DescribeVpcsCommand({}));
     const error = await expectEc2Error(h.ec2.send(new DescribeVpcsCommand({})), 'RequestLimitExceeded', 503);
     expect(error.message).toBe('Request limit exceeded.');
-    // Buckets are separate: mutating calls still pass.
+    // One bucket per action (EC2 request throttling page): another describe still passes,
+    // and so do mutating calls.
+    await h.ec2.send(new DescribeTrafficMirrorSessionsCommand({}));
     await h.ec2.send(new CreateTrafficMirrorFilterCommand({}));
     await h.ec2.send(new CreateTrafficMirrorFilterCommand({}));
     await expectEc2Error(h.ec2.send(new CreateTrafficMirrorFilterCommand({})), 'RequestLimitExceeded', 503);
 
     const stats = h.emulator.stats();
-    expect(stats.ec2.requests).toEqual({ DescribeVpcs: 4, CreateTrafficMirrorFilter: 3 });
+    expect(stats.ec2.requests).toEqual({ DescribeVpcs: 4, DescribeTrafficMirrorSessions: 1, CreateTrafficMirrorFilter: 3 });
     expect(stats.ec2.throttled).toEqual({ DescribeVpcs: 1, CreateTrafficMirrorFilter: 1 });
     expect(stats.ec2.throttledTotal).toBe(2);
-    expect(stats.total).toBe(7);
+    expect(stats.total).toBe(8);
 
     // Turning throttling off takes effect at once.
     h.emulator.setFaults({ ec2Throttling: undefined });
@@ -146,5 +150,74 @@ describe('control endpoints', () => {
     }
     expect((await post('/_emulator/faults', '{nope')).status).toBe(400);
     expect(h.emulator.faults().lateEniRate).toBe(0.5);
+  });
+});
+
+/** A raw HTTP request, so that the Host header can be set as a DNS-rebinding page would send it. */
+function rawRequest(method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number; json: unknown }> {
+  const url = new URL(h.emulator.url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('control endpoint guard (DNS rebinding and cross-site requests)', () => {
+  it.each(['localhost', 'localhost:4566', '127.0.0.1', '127.1.2.3:80', '[::1]', '[::1]:4566', 'LOCALHOST:1'])('serves Host %s', async (host) => {
+    expect((await rawRequest('GET', '/_emulator/health', { host })).status).toBe(200);
+  });
+
+  it.each(['evil.example', 'evil.example:4566', '127.0.0.1.evil.example', '10.0.0.1:4566', '[::2]', '128.0.0.1'])('refuses Host %s with 403', async (host) => {
+    const answer = await rawRequest('GET', '/_emulator/events?after=0', { host });
+    expect(answer).toEqual({ status: 403, json: { message: expect.stringContaining('loopback') } });
+  });
+
+  it('refuses any request with an Origin header, even from localhost, and changes nothing', async () => {
+    const before = h.emulator.faults();
+    const answer = await rawRequest(
+      'POST',
+      '/_emulator/faults',
+      { host: 'localhost', origin: 'http://localhost:3000', 'content-type': 'application/json' },
+      JSON.stringify({ profile: 'hostile' }),
+    );
+    expect(answer).toEqual({ status: 403, json: { message: expect.stringContaining('Origin') } });
+    expect(h.emulator.faults()).toEqual(before);
+  });
+
+  it('leaves the AWS endpoints alone: SDK requests work whatever the Host', async () => {
+    const url = new URL(h.emulator.url);
+    const answer = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { host: 'ec2.us-east-1.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end('Action=DescribeVpcs&Version=2016-11-15');
+    });
+    expect(answer).toBe(200);
+  });
+});
+
+describe('isLoopbackAddress (the CLI warns about --host otherwise)', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['192.168.1.10', false],
+    ['example.com', false],
+  ])('%s → %s', (address, loopback) => {
+    expect(isLoopbackAddress(address)).toBe(loopback);
   });
 });

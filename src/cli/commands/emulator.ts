@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { isLoopbackAddress } from '../../emulator/control-guard.js';
 import { startEmulator } from '../../emulator/index.js';
 import { AWS_EC2_BUCKETS, PROFILE_NAMES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from '../../emulator/profile.js';
 import { CliError, EXIT_FAILURE } from '../exit.js';
@@ -20,6 +21,11 @@ interface EmulatorCliOptions {
   readonly ecsThrottleRate?: number;
   readonly announceActivating?: boolean;
   readonly stepDelayMs?: number;
+}
+
+/** One line: the emulator has no authentication, so any host that can reach the port can use it. */
+export function nonLoopbackWarning(host: string): string {
+  return `warning: --host ${host} is not loopback: anyone who can reach this address can call the emulator's EC2 and ECS APIs (no authentication); control endpoints still answer only loopback Host names`;
 }
 
 function integer(min: number, max: number) {
@@ -73,6 +79,7 @@ export function emulatorCommand(): Command {
     .option('--no-announce-activating', 'skip the ACTIVATING event, as Fargate often does')
     .option('--step-delay-ms <ms>', 'delay between task lifecycle steps', integer(0, 600_000))
     .action(async (options: EmulatorCliOptions) => {
+      if (!isLoopbackAddress(options.host)) process.stderr.write(`${nonLoopbackWarning(options.host)}\n`);
       let emulator;
       try {
         emulator = await startEmulator({

@@ -1,4 +1,4 @@
-import { invalidParameterValue } from './errors.js';
+import { filterLimitExceeded, invalidParameterValue, MAX_FILTER_VALUES } from './errors.js';
 import type { Ec2Filter } from './params.js';
 
 /** What a filter name reads from an item: one value, several, or nothing. */
@@ -12,9 +12,13 @@ export interface FilterSpec<T> {
 
 /**
  * Compiles EC2 `Filter.N` into one predicate: values of one filter are ORed, filters are ANDed,
- * and `*` / `?` are wildcards, as in EC2. Unknown filter names are rejected as EC2 does.
+ * and `*` / `?` are wildcards, as in EC2. Unknown filter names are rejected as EC2 does
+ * (InvalidParameterValue: inferred, no page names the code).
  */
 export function compileFilters<T>(filters: readonly Ec2Filter[], spec: FilterSpec<T>): (item: T) => boolean {
+  // EC2 error codes: FilterLimitExceeded; the 200-value threshold is inferred (see errors.ts).
+  const values = filters.reduce((sum, filter) => sum + filter.values.length, 0);
+  if (values > MAX_FILTER_VALUES) throw filterLimitExceeded();
   const tests = filters.map((filter) => compileOne(filter, spec));
   return (item) => tests.every((test) => test(item));
 }

@@ -1,12 +1,16 @@
 import { ApiError, type EmulatorContext } from '../context.js';
 import {
-  dependencyViolation,
   dryRunOperation,
   eniNotFound,
+  filterInUse,
   filterNotFound,
+  filterRuleExists,
   filterRuleNotFound,
   invalidParameterValue,
+  nlbArnMalformed,
+  nlbInUse,
   sessionNotFound,
+  targetInUse,
   targetNotFound,
 } from './errors.js';
 import { compileFilters, type FilterSpec } from './filters.js';
@@ -42,8 +46,11 @@ import {
 import { paginate, type Page } from './paging.js';
 import { SessionStore } from './sessions.js';
 import { TagRegistry } from './tags.js';
-import { checkCidr, checkedTags, checkPortRange, inRange, oneOf } from './validate.js';
+import { checkCidr, checkClientToken, checkedTags, checkEniIdFormat, checkPortRange, inRange, oneOf } from './validate.js';
 
+// Filter names: those the EC2 model documents for each describe (its Filters documentation). The
+// tag filters (`tag:<key>`, `tag-key`, `tag-value`) are not listed there for the traffic-mirroring
+// describes: accepting them is inferred from EC2's general filtering rules.
 const SESSION_FILTERS: FilterSpec<MirrorSession> = {
   fields: {
     'network-interface-id': (s) => s.networkInterfaceId,
@@ -64,6 +71,7 @@ const TARGET_FILTERS: FilterSpec<MirrorTarget> = {
     'traffic-mirror-target-id': (t) => t.id,
     'network-interface-id': (t) => t.networkInterfaceId,
     'network-load-balancer-arn': (t) => t.networkLoadBalancerArn,
+    // inferred: not among the names the model documents for DescribeTrafficMirrorTargets.
     'gateway-load-balancer-endpoint-id': (t) => t.gatewayLoadBalancerEndpointId,
     'owner-id': (t) => t.ownerId,
     description: (t) => t.description,
@@ -107,6 +115,7 @@ export class TrafficMirroring {
 
   createTarget(input: CreateTargetInput): CreateTargetResult {
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const given = [input.networkInterfaceId, input.networkLoadBalancerArn, input.gatewayLoadBalancerEndpointId].filter(
       (value) => value !== undefined && value !== '',
     );
@@ -122,20 +131,27 @@ export class TrafficMirroring {
 
     let type: TargetType;
     if (input.networkInterfaceId) {
+      checkEniIdFormat(input.networkInterfaceId);
       if (!this.ctx.network.visibleEni(input.networkInterfaceId, this.ctx.now())) {
         throw eniNotFound(input.networkInterfaceId);
       }
       type = 'network-interface';
     } else if (input.networkLoadBalancerArn) {
-      if (!/^arn:aws[\w-]*:elasticloadbalancing:/.test(input.networkLoadBalancerArn)) {
-        throw invalidParameterValue(`Invalid NetworkLoadBalancerArn '${input.networkLoadBalancerArn}'.`);
-      }
+      const arn = input.networkLoadBalancerArn;
+      if (!NLB_ARN_PATTERN.test(arn)) throw nlbArnMalformed(arn);
+      // EC2 error codes: NlbInUseByTrafficMirrorTargetException, one target per NLB.
+      const existing = [...this.targets.values()].find((target) => target.networkLoadBalancerArn === arn);
+      if (existing) throw nlbInUse(arn, existing.id);
       type = 'network-load-balancer';
     } else {
+      // inferred: no code for a malformed endpoint id is documented for this action.
       if (!input.gatewayLoadBalancerEndpointId?.startsWith('vpce-')) {
         throw invalidParameterValue(`Invalid GatewayLoadBalancerEndpointId '${input.gatewayLoadBalancerEndpointId ?? ''}'.`);
       }
       type = 'gateway-load-balancer-endpoint';
+    }
+    if (this.targets.size >= MIRROR_LIMITS.targetsPerAccount) {
+      throw new ApiError('TrafficMirrorTargetLimitExceeded', `The account already has ${MIRROR_LIMITS.targetsPerAccount} traffic mirror targets.`);
     }
     if (input.dryRun) throw dryRunOperation();
 
@@ -161,7 +177,8 @@ export class TrafficMirroring {
     const target = this.targets.get(id);
     if (!target) throw targetNotFound(id);
     const [user] = this.sessions.byTarget.get(id);
-    if (user) throw dependencyViolation('traffic mirror target', id, user.id);
+    // EC2 model (DeleteTrafficMirrorTarget): "You cannot delete a Traffic Mirror target that is in use".
+    if (user) throw targetInUse(id, user.id);
     if (dryRun) throw dryRunOperation();
     this.targets.delete(id);
     this.tags.unregister(id);
@@ -187,9 +204,13 @@ export class TrafficMirroring {
 
   createFilter(input: CreateFilterInput): CreateFilterResult {
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const print = fingerprint({ description: input.description, tags });
     const replayed = input.dryRun ? undefined : this.tokens.filter.replay(input.clientToken, print);
     if (replayed) return replayed;
+    if (this.filters.size >= MIRROR_LIMITS.filtersPerAccount) {
+      throw new ApiError('TrafficMirrorFilterLimitExceeded', `The account already has ${MIRROR_LIMITS.filtersPerAccount} traffic mirror filters.`);
+    }
     if (input.dryRun) throw dryRunOperation();
     const filter: MirrorFilter = {
       id: this.newId('tmf'),
@@ -209,7 +230,8 @@ export class TrafficMirroring {
     const filter = this.filters.get(id);
     if (!filter) throw filterNotFound(id);
     const [user] = this.sessions.byFilter.get(id);
-    if (user) throw dependencyViolation('traffic mirror filter', id, user.id);
+    // EC2 model (DeleteTrafficMirrorFilter): "You cannot delete a Traffic Mirror filter that is in use".
+    if (user) throw filterInUse(id, user.id);
     if (dryRun) throw dryRunOperation();
     for (const ruleId of filter.rules.keys()) {
       this.rules.delete(ruleId);
@@ -237,6 +259,7 @@ export class TrafficMirroring {
 
   createFilterRule(input: CreateFilterRuleInput): CreateFilterRuleResult {
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const direction = oneOf(input.trafficDirection, ['ingress', 'egress'] as const, 'TrafficDirection');
     const ruleAction = oneOf(input.ruleAction, ['accept', 'reject'] as const, 'RuleAction');
     inRange(input.ruleNumber, RANGES.ruleNumber, 'RuleNumber');
@@ -251,10 +274,14 @@ export class TrafficMirroring {
 
     const filter = this.filters.get(input.trafficMirrorFilterId);
     if (!filter) throw filterNotFound(input.trafficMirrorFilterId);
+    if (filter.rules.size >= MIRROR_LIMITS.rulesPerFilter) {
+      throw new ApiError('TrafficMirrorFilterRuleLimitExceeded', `The traffic mirror filter '${filter.id}' already has ${MIRROR_LIMITS.rulesPerFilter} rules.`);
+    }
     for (const rule of filter.rules.values()) {
       if (rule.direction === direction && rule.ruleNumber === input.ruleNumber) {
-        // AWS documents no specific code for a duplicate rule number; InvalidParameterValue.
-        throw invalidParameterValue(
+        // EC2 model (RuleNumber): "must be unique for each Traffic Mirror rule in a given direction";
+        // the code is TrafficMirrorFilterRuleAlreadyExists (EC2 error codes).
+        throw filterRuleExists(
           `Rule number ${input.ruleNumber} is already used by ${direction} rule '${rule.id}' of filter '${filter.id}'.`,
         );
       }
@@ -300,10 +327,12 @@ export class TrafficMirroring {
     if (input.packetLength !== undefined) inRange(input.packetLength, RANGES.packetLength, 'PacketLength');
     if (input.virtualNetworkId !== undefined) inRange(input.virtualNetworkId, RANGES.virtualNetworkId, 'VirtualNetworkId');
     const tags = checkedTags(input.tags);
+    checkClientToken(input.clientToken);
     const print = fingerprint({ ...input, tags, clientToken: undefined, dryRun: undefined });
     const replayed = input.dryRun ? undefined : this.tokens.session.replay(input.clientToken, print);
     if (replayed) return replayed;
 
+    checkEniIdFormat(input.networkInterfaceId);
     this.requireSource(input.networkInterfaceId);
     const target = this.targets.get(input.trafficMirrorTargetId);
     if (!target) throw targetNotFound(input.trafficMirrorTargetId);
@@ -334,7 +363,7 @@ export class TrafficMirroring {
       sessionNumber: input.sessionNumber,
       // EC2 picks a random VNI when none is given.
       virtualNetworkId: input.virtualNetworkId ?? this.ctx.random.int(1, RANGES.virtualNetworkId.max),
-      packetLength: input.packetLength,
+      packetLength: input.packetLength ?? defaultPacketLength(target),
       description: input.description,
       ownerId: this.ctx.accountId,
       tags: new Map(Object.entries(tags)),
@@ -367,12 +396,17 @@ export class TrafficMirroring {
     if (input.dryRun) throw dryRunOperation();
 
     this.sessions.update(session, { targetId: target?.id, filterId: input.trafficMirrorFilterId });
+    // inferred: a session moved to an NLB target without a packet length gets the NLB default too.
+    if (session.packetLength === undefined && input.packetLength === undefined) {
+      session.packetLength = defaultPacketLength(this.targets.get(session.targetId));
+    }
     if (input.sessionNumber !== undefined) session.sessionNumber = input.sessionNumber;
     if (input.packetLength !== undefined) session.packetLength = input.packetLength;
     if (input.virtualNetworkId !== undefined) session.virtualNetworkId = input.virtualNetworkId;
     if (input.description !== undefined) session.description = input.description;
     for (const field of input.removeFields ?? []) {
-      if (field === 'packet-length') session.packetLength = undefined;
+      // EC2 model (RemoveFields): "the property is set to the default".
+      if (field === 'packet-length') session.packetLength = defaultPacketLength(this.targets.get(session.targetId));
       if (field === 'description') session.description = undefined;
       if (field === 'virtual-network-id') session.virtualNetworkId = this.ctx.random.int(1, RANGES.virtualNetworkId.max);
     }
@@ -449,3 +483,20 @@ export class TrafficMirroring {
     return `${prefix}-${this.ctx.random.hex(17)}`;
   }
 }
+
+/**
+ * EC2 model (CreateTrafficMirrorSession.PacketLength): "For sessions with Network Load Balancer
+ * (NLB) Traffic Mirror targets the default PacketLength will be set to 8500." For other target
+ * types the model names no default: the whole packet is mirrored and no PacketLength is reported.
+ */
+export const NLB_DEFAULT_PACKET_LENGTH = 8_500;
+
+function defaultPacketLength(target: MirrorTarget | undefined): number | undefined {
+  return target?.type === 'network-load-balancer' ? NLB_DEFAULT_PACKET_LENGTH : undefined;
+}
+
+/**
+ * EC2 error codes: InvalidNetworkLoadBalancerArn.Malformed, "in the form
+ * arn:aws:elasticloadbalancing:region:account-id:loadbalancer/net/load-balancer-name/load-balancer-id".
+ */
+const NLB_ARN_PATTERN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer\/net\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+$/;

@@ -1,18 +1,36 @@
 /** EC2 traffic-mirroring state and the views the API returns (named after the XML `locationName`s). */
 
-/** AWS quotas for traffic mirroring, not adjustable (Traffic Mirroring quotas page of the VPC Traffic Mirroring guide). */
+/**
+ * Traffic Mirroring quotas page (not adjustable): 3 sessions per source network interface,
+ * 10,000 sessions per account, 10 sources per network-interface target (100 on the largest
+ * instance sizes: not emulated). NLB and GWLB-endpoint targets have no source limit. The error
+ * codes are those of the EC2 error codes page (TrafficMirrorSessionsPerInterfaceLimitExceeded,
+ * TrafficMirrorSessionLimitExceeded, TrafficMirrorSourcesPerTargetLimitExceeded).
+ */
 export const MIRROR_LIMITS = {
   sessionsPerInterface: 3,
   sessionsPerAccount: 10_000,
   sourcesPerInterfaceTarget: 10,
+  // Same page: targets per account, filters per account, filter rules per filter (both
+  // directions together: inferred, the page does not split them). Codes: TrafficMirrorTargetLimitExceeded,
+  // TrafficMirrorFilterLimitExceeded, TrafficMirrorFilterRuleLimitExceeded (EC2 error codes).
+  targetsPerAccount: 10_000,
+  filtersPerAccount: 10_000,
+  rulesPerFilter: 10,
 } as const;
 
 export const RANGES = {
+  // EC2 model, CreateTrafficMirrorSession.SessionNumber: "Valid values are 1-32766."
   sessionNumber: { min: 1, max: 32_766 },
+  // EC2 model, CreateTrafficMirrorSession.PacketLength: "Valid values are 1-8500."
   packetLength: { min: 1, max: 8_500 },
+  // The VNI is VXLAN's 24-bit field (RFC 7348, cited by the EC2 model); the range is inferred.
   virtualNetworkId: { min: 0, max: 16_777_215 },
+  // inferred: the model gives no range for RuleNumber; the console offers 1-32766 like sessions.
   ruleNumber: { min: 1, max: 32_766 },
+  // EC2 model, Protocol: an IANA protocol number (0-255).
   protocol: { min: 0, max: 255 },
+  // inferred: TCP/UDP port numbers.
   port: { min: 0, max: 65_535 },
 } as const;
 

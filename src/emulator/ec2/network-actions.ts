@@ -1,6 +1,7 @@
 import { ApiError, type EmulatorContext } from '../context.js';
 import type { NetworkInterface, Subnet, Vpc } from '../network.js';
 import { eniNotFound } from './errors.js';
+import { checkEniIdFormat } from './validate.js';
 import { compileFilters, type FilterSpec } from './filters.js';
 import { tagViews, type TagView } from './model.js';
 import { paginate, type Page } from './paging.js';
@@ -56,6 +57,8 @@ export type SubnetView = {
   readonly tagSet: readonly TagView[];
 };
 
+// Filter names as the EC2 model documents them for DescribeNetworkInterfaces / DescribeVpcs /
+// DescribeSubnets (a subset; others are answered InvalidParameterValue, inferred).
 const ENI_FILTERS: FilterSpec<NetworkInterface> = {
   fields: {
     'network-interface-id': (e) => e.networkInterfaceId,
@@ -76,8 +79,11 @@ const VPC_FILTERS: FilterSpec<Vpc> = {
   fields: {
     'vpc-id': (v) => v.vpcId,
     'is-default': (v) => v.isDefault,
+    // inferred: `cidr-block` is not documented for DescribeVpcs (`cidr` and
+    // `cidr-block-association.cidr-block` are); kept for older scripts.
     'cidr-block': (v) => v.cidrBlock,
     cidr: (v) => v.cidrBlock,
+    'cidr-block-association.cidr-block': (v) => v.cidrBlock,
     state: () => 'available',
   },
 };
@@ -99,6 +105,12 @@ export class NetworkQueries {
   describeNetworkInterfaces(input: DescribeInput): Page<NetworkInterfaceView> {
     const now = this.ctx.now();
     const ids = input.ids ?? [];
+    // EC2 model (DescribeNetworkInterfaces.MaxResults): "You cannot specify this parameter and the
+    // network interface IDs parameter in the same request" (the code is inferred).
+    if (ids.length > 0 && input.maxResults !== undefined) {
+      throw new ApiError('InvalidParameterCombination', 'The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults');
+    }
+    for (const id of ids) checkEniIdFormat(id);
     for (const id of ids) if (!this.ctx.network.visibleEni(id, now)) throw eniNotFound(id);
     const wanted = new Set(ids);
     const matches = compileFilters(input.filters ?? [], ENI_FILTERS);

@@ -63,5 +63,6 @@ function decodeToken(scope: string, token: string): number {
   } catch {
     // fall through: any undecodable token is invalid
   }
+  // EC2 error codes (common client errors): InvalidPaginationToken, "not valid or is expired".
   throw new ApiError('InvalidPaginationToken', `The pagination token '${token}' is invalid or expired.`);
 }

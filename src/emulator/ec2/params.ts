@@ -70,6 +70,12 @@ export function struct(input: Input, name: string): Input | undefined {
   return isRecord(value) ? value : undefined;
 }
 
+/**
+ * EC2 model: MaxResults is 5..1000 for every describe the emulator serves
+ * (TrafficMirroringMaxResults, DescribeNetworkInterfacesMaxResults, DescribeVpcsMaxResults,
+ * DescribeSubnetsMaxResults; DescribeTags' documentation: "between 5 and 1000"). The code of the
+ * answer outside it, InvalidParameterValue, is inferred.
+ */
 export const MAX_RESULTS_RANGE: IntRange = { min: 5, max: 1000 };
 
 export function maxResults(input: Input): number | undefined {
@@ -101,6 +107,7 @@ export interface TagInput {
   readonly value: string;
 }
 
+/** EC2 User Guide, tag restrictions: keys up to 128 characters, values up to 256, `aws:` reserved (any case). */
 export function tagList(input: Input, name: string): TagInput[] {
   return deleteTagList(input, name).map(({ key, value }) => {
     if (value !== undefined && value.length > 256) {

@@ -34,8 +34,8 @@ export type TagDescriptionView = {
   readonly value: string;
 };
 
-/** EC2's per-resource tag limit. */
-const MAX_TAGS_PER_RESOURCE = 50;
+/** EC2 model (CreateTags): "Each resource can have a maximum of 50 tags"; the code is TagLimitExceeded (EC2 error codes). */
+export const MAX_TAGS_PER_RESOURCE = 50;
 
 /**
  * Tags of every taggable resource the emulator's EC2 knows: mirror resources register here when
@@ -140,6 +140,7 @@ function notFoundFor(resourceId: string): ApiError {
     case 'eni':
       return eniNotFound(resourceId);
     default:
+      // EC2 error codes: InvalidID, "The specified ID for the resource you are trying to tag is not valid."
       return new ApiError('InvalidID', `The ID '${resourceId}' is not valid`);
   }
 }

@@ -35,6 +35,12 @@ export interface EcsEmulator extends EcsEmulation {
   setTaskArnFormat(format: TaskArnFormat): void;
   /** The task as DescribeTasks (with tags) would answer it, or undefined. */
   describeTask(taskArn: string): Record<string, unknown> | undefined;
+  /**
+   * Every task ECS wants running (desired status RUNNING), as DescribeTasks (with tags) would
+   * answer it, read straight from the store: no API call, so no fault injection, no throttling,
+   * no draw from the seeded random stream and nothing counted.
+   */
+  tasksWantedRunning(): Record<string, unknown>[];
   /** Resolves with the task once it has been in `status`; rejects on timeout or when it stopped first. */
   waitForTaskStatus(taskArn: string, status: TaskStatus, timeoutMs?: number): Promise<Record<string, unknown>>;
   /**
@@ -47,6 +53,7 @@ export interface EcsEmulator extends EcsEmulation {
 }
 
 const DEFAULT_WAIT_MS = 10_000;
+/** ECS model (DescribeTasks): "stopped tasks appear in the returned results for at least one hour". */
 const HOUR_MS = 3_600_000;
 
 export function createEcsEmulation(context: EmulatorContext, options: EcsEmulatorOptions = {}): EcsEmulator {
@@ -96,6 +103,10 @@ export function createEcsEmulation(context: EmulatorContext, options: EcsEmulato
       const task = store.findTask(taskArn);
       return task && taskView(task, context.region, true);
     },
+    tasksWantedRunning: () =>
+      [...store.allTasks()]
+        .filter((task) => task.desiredStatus === 'RUNNING')
+        .map((task) => taskView(task, context.region, true)),
     waitForTaskStatus: async (taskArn, status, timeoutMs = DEFAULT_WAIT_MS) => {
       const task = store.findTask(taskArn);
       if (!task) throw new Error(`no task ${taskArn}`);

@@ -79,7 +79,11 @@ export function optionalObjectList(input: Input, name: string): Input[] | undefi
 
 const MAX_TAGS = 50;
 
-/** ECS tags: at most 50, keys 1–128 characters, values up to 256, and `aws:` is reserved. */
+/**
+ * ECS model (Tags, TagKey, TagValue): at most 50 tags, keys 1–128 characters, values 0–256, and
+ * "Do not use aws:, AWS:, or any upper or lowercase combination of such as a prefix for either
+ * keys or values". The InvalidParameterException code for each is inferred.
+ */
 export function optionalTags(input: Input, name: string): Tag[] | undefined {
   const items = optionalObjectList(input, name);
   if (items === undefined) return undefined;
@@ -92,6 +96,7 @@ export function optionalTags(input: Input, name: string): Tag[] | undefined {
     }
     if (value.length > 256) throw invalidParameter('Tag values must be at most 256 characters.');
     if (key.toLowerCase().startsWith('aws:')) throw invalidParameter('Tag keys starting with aws: are reserved.');
+    if (value.toLowerCase().startsWith('aws:')) throw invalidParameter('Tag values starting with aws: are reserved.');
     return { key, value };
   });
 }

@@ -4,8 +4,19 @@ import type { Tag } from './input.js';
 
 /** The emulator's own records of ECS resources; views render them into API and event shapes. */
 
-export type LaunchType = 'FARGATE' | 'EC2';
-export const LAUNCH_TYPES: readonly LaunchType[] = ['FARGATE', 'EC2'];
+/** ECS model (shape LaunchType): EC2 | FARGATE | EXTERNAL | MANAGED_INSTANCES. */
+export type LaunchType = 'FARGATE' | 'EC2' | 'EXTERNAL' | 'MANAGED_INSTANCES';
+export const LAUNCH_TYPES: readonly LaunchType[] = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'];
+
+/**
+ * Every launch type but FARGATE places tasks on container instances (EC2 instances, external
+ * hosts, or Managed Instances) registered to the cluster, and the emulator registers none. So
+ * RunTask answers what ECS answers for an empty cluster (observed, e.g. in CloudTrail:
+ * InvalidParameterException "No Container Instances were found in your cluster."), and a
+ * service of such a launch type never places a task. That EXTERNAL and MANAGED_INSTANCES answer
+ * the same as EC2 is inferred.
+ */
+export const needsContainerInstances = (launchType: LaunchType): boolean => launchType !== 'FARGATE';
 
 export type TaskStatus =
   | 'PROVISIONING'

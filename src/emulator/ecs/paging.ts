@@ -27,6 +27,7 @@ function decodeToken(token: string): number {
   } catch {
     // Falls through to the same answer as a well-formed but foreign token.
   }
+  // inferred: ECS documents the token as opaque; InvalidParameterException is among the list calls' errors.
   throw invalidParameter('Invalid nextToken.');
 }
 

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context.js';
 import type { TaskLifecycle } from './lifecycle.js';
-import type { ServiceRecord, TaskRecord } from './model.js';
+import { needsContainerInstances, type ServiceRecord, type TaskRecord } from './model.js';
 import type { EcsStore } from './store.js';
 import { createTask } from './task-factory.js';
 import type { TimerSet } from './timers.js';
@@ -58,6 +58,8 @@ export class ServiceScheduler {
     return this.store.allServices().every((service) => {
       const live = liveTasks(service);
       if (service.status !== 'ACTIVE') return live.length === 0;
+      // Nothing will ever be placed for it (see needsContainerInstances): at rest as it is.
+      if (needsContainerInstances(service.launchType)) return true;
       return (
         live.length === service.desiredCount &&
         live.every((task) => task.deploymentId === service.primary.id && task.lastStatus === 'RUNNING')
@@ -70,6 +72,8 @@ export class ServiceScheduler {
     const current = live.filter((task) => task.deploymentId === service.primary.id);
     const older = live.filter((task) => task.deploymentId !== service.primary.id);
     const reason = `Scaling activity initiated by (deployment ${service.primary.id})`;
+    // No container instances, so no task is placed (ECS reports "unable to place a task").
+    if (needsContainerInstances(service.launchType)) return;
     for (let missing = service.desiredCount - current.length; missing > 0; missing--) this.startTask(service);
     // Scale in newest first: those are the least likely to be serving yet.
     for (const task of current.slice(service.desiredCount).reverse()) {

@@ -3,6 +3,7 @@ import { clusterNotFound, invalidParameter } from './errors.js';
 import type { ClusterRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './model.js';
 
 export const DEFAULT_CLUSTER = 'default';
+/** ECS model (CreateCluster.clusterName): "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens". */
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 
 /**

@@ -84,6 +84,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const emulator = await startEmulator({ port: 0, seed: options.seed ?? 11, faults: options.faults ?? {}, timing: FAST_TIMING, ...options.emulator });
   const clients = emulatorClients(emulator.url, emulator.region);
   const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
+  let otherTarget: string | undefined;
   const subnets = [...emulator.network.subnets.keys()];
   const cluster = await createCluster(clients, 'apps');
   const taskDefinition = await registerFargateTaskDefinition(clients, 'web', 'public.ecr.aws/nginx/nginx:stable');
@@ -179,7 +180,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     sessionCountToTarget: () =>
       emulator.ec2.describeSessions({ filters: [{ name: 'traffic-mirror-target-id', values: [targetId] }], maxResults: 1000 }).items.length,
     foreignSession: (networkInterfaceId, { toOurTarget = false, sessionNumber = 1 } = {}) => {
-      const foreignTarget = toOurTarget ? targetId : emulator.ec2.createTarget({ networkLoadBalancerArn: OTHER_NLB_ARN }).trafficMirrorTarget.trafficMirrorTargetId;
+      // One target per NLB on EC2: the other tool's target is created once and reused.
+      otherTarget ??= emulator.ec2.createTarget({ networkLoadBalancerArn: OTHER_NLB_ARN }).trafficMirrorTarget.trafficMirrorTargetId;
+      const foreignTarget = toOurTarget ? targetId : otherTarget;
       const foreignFilter = emulator.ec2.createFilter().trafficMirrorFilter.trafficMirrorFilterId;
       return emulator.ec2.createSession({
         networkInterfaceId,

@@ -155,16 +155,16 @@ describe('task start', () => {
     expect(running?.enis[0]?.networkInterfaceId).toMatch(/^eni-/);
   });
 
-  it('runs EC2 bridge-mode tasks without an ENI', async () => {
+  // ECS answers RunTask on a cluster without container instances with InvalidParameterException
+  // "No Container Instances were found in your cluster." (observed in CloudTrail records and SDK
+  // error reports); the emulator registers no container instances, so only Fargate places tasks.
+  it.each(['EC2', 'EXTERNAL', 'MANAGED_INSTANCES', undefined])('refuses RunTask with launch type %s: no container instances', async (launchType) => {
     const h = await startedHarness();
     await h.call('RegisterTaskDefinition', { family: 'batch', containerDefinitions: [{ name: 'job', image: 'busybox', memory: 128 }] });
-    const output = await h.call('RunTask', { cluster: 'demo', taskDefinition: 'batch', count: 2 });
-    const arns = list<Record<string, unknown>>(output, 'tasks').map((task) => field<string>(task, 'taskArn'));
-    await h.ecs.idle();
-    for (const arn of arns) {
-      expect(h.ecs.describeTask(arn)).toMatchObject({ launchType: 'EC2', lastStatus: 'RUNNING', attachments: [] });
-    }
+    const error = await h.callError('RunTask', { cluster: 'demo', taskDefinition: 'batch', count: 2, ...(launchType ? { launchType } : {}) });
+    expect(error).toMatchObject({ code: 'InvalidParameterException', message: 'No Container Instances were found in your cluster.' });
     expect(h.network.enis.size).toBe(0);
+    expect(await h.call('ListTasks', { cluster: 'demo' })).toEqual({ taskArns: [] });
   });
 });
 

@@ -1,6 +1,8 @@
 import {
+  ClientException,
   ClusterNotFoundException,
   CreateClusterCommand,
+  DescribeClustersCommand,
   DescribeTasksCommand,
   ECSClient,
   InvalidParameterException,
@@ -8,6 +10,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  TagResourceCommand,
   paginateListTasks,
   waitUntilTasksRunning,
   waitUntilTasksStopped,
@@ -97,6 +100,49 @@ describe('ECS over HTTP with @aws-sdk/client-ecs', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidParameterException);
     expect((error as InvalidParameterException).message).toContain("The subnet ID 'subnet-nope' does not exist");
+  });
+
+  // ECS API reference, ListTasks desiredStatus: "Although you can filter results based on a desired
+  // status of PENDING, this doesn't return any results."
+  it('lists nothing for desiredStatus PENDING, even with tasks that are still pending', async () => {
+    await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets } } }));
+    expect((await ecs.send(new ListTasksCommand({ cluster: 'sdk', desiredStatus: 'PENDING' }))).taskArns).toEqual([]);
+  });
+
+  // What ECS answers for an empty cluster (CloudTrail: InvalidParameterException, "No Container
+  // Instances were found in your cluster."): the emulator registers no container instances.
+  it.each(['EC2', 'EXTERNAL'] as const)('refuses RunTask with launch type %s on a cluster without container instances', async (launchType) => {
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'bridge', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }));
+    const error = await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'bridge', launchType })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidParameterException);
+    expect((error as InvalidParameterException).message).toBe('No Container Instances were found in your cluster.');
+  });
+
+  // Limits from the ECS API model / reference, each cited in the emulator next to its rule.
+  it('enforces documented limits: StopTask reason 255, DescribeClusters 100, aws: tag values, RunTask clientToken 64', async () => {
+    const run = await ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets } } }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    const refused = async (call: Promise<unknown>): Promise<unknown> => call.then(() => 'accepted', (caught: unknown) => caught);
+    expect(await refused(ecs.send(new StopTaskCommand({ cluster: 'sdk', task: taskArn, reason: 'r'.repeat(256) })))).toBeInstanceOf(InvalidParameterException);
+    expect(await refused(ecs.send(new DescribeClustersCommand({ clusters: Array.from({ length: 101 }, (_, i) => `c${i}`) })))).toBeInstanceOf(InvalidParameterException);
+    expect(await refused(ecs.send(new TagResourceCommand({ resourceArn: taskArn, tags: [{ key: 'k', value: 'aws:reserved' }] })))).toBeInstanceOf(InvalidParameterException);
+    expect(
+      await refused(ecs.send(new RunTaskCommand({ cluster: 'sdk', taskDefinition: 'web', launchType: 'FARGATE', clientToken: 't'.repeat(65), networkConfiguration: { awsvpcConfiguration: { subnets } } }))),
+    ).toBeInstanceOf(InvalidParameterException);
+    const stopped = await ecs.send(new StopTaskCommand({ cluster: 'sdk', task: taskArn, reason: 'r'.repeat(255) }));
+    expect(stopped.task?.desiredStatus).toBe('STOPPED');
+  });
+
+  // ECS model, RegisterTaskDefinition.memory: Fargate "you must use one of the following values" per cpu.
+  it('registers only the Fargate task sizes the model lists, in units or in vCPU/GB', async () => {
+    const fargate = (cpu: string, memory: string) =>
+      ecs.send(new RegisterTaskDefinitionCommand({ family: 'sized', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu, memory, containerDefinitions: [{ name: 'app', image: 'nginx' }] }));
+    for (const [cpu, memory] of [['256', '512'], ['1 vCPU', '2GB'], ['4096', '30720'], ['8192', '61440']] as const) {
+      expect((await fargate(cpu, memory)).taskDefinition?.family).toBe('sized');
+    }
+    for (const [cpu, memory] of [['256', '4096'], ['300', '512'], ['2048', '4608'], ['8192', '18432']] as const) {
+      expect(await fargate(cpu, memory).then(() => 'accepted', (caught: unknown) => caught)).toBeInstanceOf(ClientException);
+    }
   });
 
   it('answers ThrottlingException that the SDK treats as retryable throttling', async () => {

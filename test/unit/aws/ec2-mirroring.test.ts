@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SdkEc2Mirroring } from '../../../src/aws/ec2-mirroring.js';
 import { toMirrorError } from '../../../src/aws/error-mapping.js';
 import { MirrorError } from '../../../src/core/errors.js';
+import { classifyError } from '../../../src/core/outcome.js';
 import { planSessionForEni } from '../../../src/core/plan.js';
 import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
 import { taskEvent } from '../../support/task-events.js';
@@ -41,6 +42,14 @@ describe('SdkEc2Mirroring', () => {
     expect(sizes).toEqual([200, 200, 50]);
   });
 
+  it('splits session-id filters into chunks of 200 values too (EC2 answers FilterLimitExceeded above 200)', async () => {
+    ec2Mock.on(DescribeTrafficMirrorSessionsCommand).resolves({ TrafficMirrorSessions: [] });
+    const ids = Array.from({ length: 401 }, (_, i) => `tms-${i}`);
+    await new SdkEc2Mirroring(new EC2Client({ region: 'us-east-1' })).findSessionsByIds([...ids, ...ids]);
+    const sizes = ec2Mock.commandCalls(DescribeTrafficMirrorSessionsCommand).map((c) => c.args[0].input.Filters?.[0]?.Values?.length);
+    expect(sizes).toEqual([200, 200, 1]);
+  });
+
   it('translates SDK errors into domain errors inside the adapter', async () => {
     ec2Mock.on(CreateTrafficMirrorSessionCommand).rejects(awsError('NetworkInterfaceNotSupported'));
     const plan = planSessionForEni(parseTaskStateChangeEvent(taskEvent()), 'eni-1', options);
@@ -72,9 +81,15 @@ describe('toMirrorError', () => {
     ['IdempotentParameterMismatch', 'idempotent-mismatch'],
     ['RequestLimitExceeded', 'throttled'],
     ['UnauthorizedOperation', 'unauthorized'],
+    ['InvalidNetworkInterfaceId.Malformed', 'invalid-parameter'],
     ['SomethingNew', 'unknown'],
   ])('maps %s to %s', (code, kind) => {
     expect(toMirrorError(awsError(code), 'Op')).toMatchObject({ kind, awsCode: code });
+  });
+
+  it('never retries a malformed ENI id (EC2 error codes page: InvalidNetworkInterfaceId.Malformed), unlike NotFound', () => {
+    expect(classifyError(toMirrorError(awsError('InvalidNetworkInterfaceId.Malformed'), 'Op').kind)).toBe('config');
+    expect(classifyError(toMirrorError(awsError('InvalidNetworkInterfaceID.NotFound'), 'Op').kind)).toBe('retry');
   });
 
   it('keeps errors without a code as unknown, with the cause', () => {

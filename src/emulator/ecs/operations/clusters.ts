@@ -1,10 +1,13 @@
 import { clusterArn } from '../arns.js';
+import { invalidParameter } from '../errors.js';
 import { optionalInteger, optionalObjectList, optionalString, optionalStringList, optionalTags, type Input } from '../input.js';
 import type { ClusterRecord } from '../model.js';
 import { paginate } from '../paging.js';
 import type { EcsRuntime, Operation } from '../runtime.js';
 import { DEFAULT_CLUSTER } from '../store.js';
 import { clusterView } from '../views.js';
+
+const MAX_DESCRIBE_CLUSTERS = 100;
 
 function activeServicesCount(runtime: EcsRuntime, cluster: ClusterRecord): number {
   return runtime.store.allServices().filter((service) => service.cluster === cluster && service.status === 'ACTIVE').length;
@@ -32,6 +35,7 @@ export const createCluster: Operation = (runtime, input) => {
 };
 
 export const listClusters: Operation = (runtime, input) => {
+  // ECS model (ListClusters.maxResults): "between 1 and 100", default "up to 100 results".
   const maxResults = optionalInteger(input, 'maxResults', 1, 100) ?? 100;
   const page = paginate(runtime.store.allClusters(), (cluster) => cluster.sequence, maxResults, optionalString(input, 'nextToken'));
   return { clusterArns: page.items.map((cluster) => cluster.clusterArn), nextToken: page.nextToken };
@@ -39,6 +43,11 @@ export const listClusters: Operation = (runtime, input) => {
 
 export const describeClusters: Operation = (runtime, input) => {
   const references = optionalStringList(input, 'clusters') ?? [DEFAULT_CLUSTER];
+  // ECS model (DescribeClusters.clusters): "A list of up to 100 cluster names or full cluster ARN entries";
+  // the InvalidParameterException code is inferred.
+  if (references.length > MAX_DESCRIBE_CLUSTERS) {
+    throw invalidParameter(`At most ${MAX_DESCRIBE_CLUSTERS} clusters can be described at once.`);
+  }
   const includeTags = (optionalStringList(input, 'include') ?? []).includes('TAGS');
   const clusters: Record<string, unknown>[] = [];
   const failures: Record<string, unknown>[] = [];

@@ -17,8 +17,11 @@ import { paginate } from '../paging.js';
 import type { EcsRuntime, Operation } from '../runtime.js';
 import { serviceView } from '../service-view.js';
 
+/** ECS model (CreateService.serviceName): "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens". */
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+/** inferred: no document found names an upper bound for desiredCount; large enough for the benchmarks. */
 const MAX_DESIRED_COUNT = 10_000;
+/** ECS model (DescribeServices.services): "You may specify up to 10 services". */
 const MAX_DESCRIBE = 10;
 
 function findTaskDefinition(runtime: EcsRuntime, reference: string): TaskDefinitionRecord {
@@ -146,6 +149,7 @@ export const describeServices: Operation = (runtime, input) => {
 /** Lists ACTIVE services only: DRAINING and INACTIVE ones are visible to DescribeServices alone. */
 export const listServices: Operation = (runtime, input) => {
   const cluster = runtime.store.cluster(optionalString(input, 'cluster'));
+  // ECS model (ListServices.maxResults): "between 1 and 100"; without it "up to 10 results".
   const maxResults = optionalInteger(input, 'maxResults', 1, 100) ?? 10;
   const launchType = optionalEnum(input, 'launchType', LAUNCH_TYPES);
   const matching = runtime.store

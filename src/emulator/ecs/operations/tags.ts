@@ -4,6 +4,10 @@ import { optionalStringList, optionalTags, requiredString } from '../input.js';
 import { tagList } from '../model.js';
 import type { EcsRuntime, Operation } from '../runtime.js';
 
+/**
+ * ECS model (TagResource.tags): "Maximum number of tags per resource - 50". TagResource also lists
+ * LimitExceededException; which of the two codes ECS answers here is not documented: inferred.
+ */
 const MAX_TAGS = 50;
 
 /** The tag map of the resource an ARN names: a cluster, service, task or task definition. */
@@ -54,7 +58,9 @@ export const tagResource: Operation = (runtime, input) => {
 export const untagResource: Operation = (runtime, input) => {
   const tags = tagsOf(runtime, requiredString(input, 'resourceArn'));
   const keys = optionalStringList(input, 'tagKeys');
+  // ECS model: UntagResource requires tagKeys; each is a TagKey of 1..128 characters.
   if (keys === undefined) throw invalidParameter('tagKeys can not be blank.');
+  if (keys.some((key) => key.length < 1 || key.length > 128)) throw invalidParameter('Tag keys must be between 1 and 128 characters.');
   for (const key of keys) tags.delete(key);
   return {};
 };

@@ -20,8 +20,10 @@ import {
   type TaskDefinitionRecord,
 } from '../model.js';
 import type { Operation } from '../runtime.js';
+import { checkFargateSize } from '../fargate-sizes.js';
 import { taskDefinitionView } from '../views.js';
 
+/** ECS model (RegisterTaskDefinition.family): "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens". */
 const FAMILY_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 
 function readContainerDefinition(raw: Input): ContainerDefinitionRecord {
@@ -40,11 +42,15 @@ function readContainerDefinition(raw: Input): ContainerDefinitionRecord {
   };
 }
 
-/** Fargate needs awsvpc and task-level cpu and memory; EC2 runs any definition. */
+/**
+ * ECS model (RegisterTaskDefinition.networkMode, cpu, memory): Fargate needs awsvpc and task-level
+ * cpu and memory of a supported size; EC2 runs any definition. The messages are ECS's (observed).
+ */
 function checkFargateRequirements(networkMode: string, cpu: string | undefined, memory: string | undefined): void {
   if (networkMode !== 'awsvpc') throw clientException("Fargate only supports network mode 'awsvpc'.");
   if (cpu === undefined) throw clientException("Fargate requires that 'cpu' be defined at the task level.");
   if (memory === undefined) throw clientException("Fargate requires that 'memory' be defined at the task level.");
+  checkFargateSize(cpu, memory);
 }
 
 export const registerTaskDefinition: Operation = (runtime, input) => {

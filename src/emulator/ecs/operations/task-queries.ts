@@ -6,20 +6,24 @@ import { paginate } from '../paging.js';
 import type { Operation } from '../runtime.js';
 import { taskView } from '../views.js';
 
+/** ECS model (DescribeTasks.tasks): "A list of up to 100 task IDs or full ARN entries." */
 const MAX_DESCRIBE = 100;
 
 /**
  * ListTasks filters by desired status (default RUNNING): a task that is still stopping is
- * already listed as STOPPED, as on ECS. PENDING lists tasks that should run but do not yet.
+ * already listed as STOPPED, as on ECS. ECS model (ListTasks.desiredStatus): "Although you can
+ * filter results based on a desired status of PENDING, this doesn't return any results. Amazon
+ * ECS never sets the desired status of a task to that value (only a task's lastStatus may have a
+ * value of PENDING)."
  */
 function matchesDesiredStatus(task: TaskRecord, desired: 'RUNNING' | 'PENDING' | 'STOPPED'): boolean {
-  if (desired === 'PENDING') return task.desiredStatus === 'RUNNING' && task.lastStatus !== 'RUNNING';
   return task.desiredStatus === desired;
 }
 
 export const listTasks: Operation = (runtime, input) => {
   const { store } = runtime;
   const cluster = store.cluster(optionalString(input, 'cluster'));
+  // ECS model (ListTasks.maxResults): "between 1 and 100", default "up to 100 results".
   const maxResults = optionalInteger(input, 'maxResults', 1, 100) ?? 100;
   const desiredStatus = optionalEnum(input, 'desiredStatus', ['RUNNING', 'PENDING', 'STOPPED'] as const) ?? 'RUNNING';
   const launchType = optionalEnum(input, 'launchType', LAUNCH_TYPES);
@@ -28,6 +32,7 @@ export const listTasks: Operation = (runtime, input) => {
   const serviceName = optionalString(input, 'serviceName');
   const containerInstance = optionalString(input, 'containerInstance');
   if (startedBy !== undefined && (family !== undefined || serviceName !== undefined || containerInstance !== undefined)) {
+    // ECS model (ListTasks.startedBy): "it must be the only filter that you use".
     throw invalidParameter('startedBy must be the only filter when it is specified.');
   }
   const service = serviceName === undefined ? undefined : store.findService(cluster, serviceName);
@@ -65,6 +70,7 @@ export const describeTasks: Operation = (runtime, input) => {
     if (task) tasks.push(taskView(task, context.region, includeTags));
     else {
       const arn = reference.startsWith('arn:') ? reference : taskArn(context, 'long', cluster.clusterName, reference);
+      // ECS Developer Guide, "API failure reasons": MISSING, the resource could not be found.
       failures.push({ arn, reason: 'MISSING' });
     }
   }
