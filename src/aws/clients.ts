@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { MirrorConfig } from '../config/from-env.js';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsTimeouts, MirrorConfig } from '../config/from-env.js';
 import type { Clock, Ec2Mirroring, EcsTasks } from '../ports/index.js';
 import { SdkEc2Mirroring } from './ec2-mirroring.js';
 import { RateLimiter } from '../app/rate-limiter.js';
@@ -7,6 +8,7 @@ import { RateLimiter } from '../app/rate-limiter.js';
 /** Settings shared by every client; region, endpoint and credentials come from the SDK's own chain. */
 export interface AwsClientSettings {
   readonly maxAttempts: number;
+  readonly timeouts: AwsTimeouts;
   /** Overrides AWS_ENDPOINT_URL (tests and the demo point it at the emulator). */
   readonly endpoint?: string;
   readonly region?: string;
@@ -14,7 +16,7 @@ export interface AwsClientSettings {
 }
 
 export function clientSettingsFrom(config: MirrorConfig, overrides: Partial<AwsClientSettings> = {}): AwsClientSettings {
-  return { maxAttempts: config.awsMaxAttempts, ...overrides };
+  return { maxAttempts: config.awsMaxAttempts, timeouts: config.awsTimeouts, ...overrides };
 }
 
 function sdkConfig(settings: AwsClientSettings) {
@@ -22,6 +24,15 @@ function sdkConfig(settings: AwsClientSettings) {
     maxAttempts: settings.maxAttempts,
     // Adaptive mode slows the client down when EC2 throttles instead of retrying at full speed.
     retryMode: 'adaptive' as const,
+    // Without these a call to an endpoint that accepts the connection and never answers waits
+    // forever. This version of the handler only warns when requestTimeout passes unless
+    // throwOnRequestTimeout is set; the TimeoutError it then throws is transient to the SDK's
+    // retry (and `timeout` to our error mapping), so a stuck attempt is retried on a new one.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: settings.timeouts.connectMs,
+      requestTimeout: settings.timeouts.requestMs,
+      throwOnRequestTimeout: true,
+    }),
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
     ...(settings.region === undefined ? {} : { region: settings.region }),
     ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
