@@ -1,6 +1,9 @@
+import { oneLine } from './one-line.js';
+
 /**
  * Domain errors. Adapters translate AWS error codes into these; nothing outside an adapter
- * reads the name of an SDK error.
+ * reads the name of an SDK error. Their messages quote AWS answers and input, so each is made
+ * one printable line (see oneLine) where it is created: logs, JSON results and exit lines alike.
  */
 export type MirrorErrorKind =
   | 'eni-not-found'
@@ -29,7 +32,7 @@ export class MirrorError extends Error {
     readonly awsCode?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(oneLine(message), options);
   }
 }
 
@@ -40,14 +43,18 @@ export class InvalidEventError extends Error {
     message: string,
     readonly issues: readonly string[] = [],
   ) {
-    super(message);
+    super(oneLine(message));
   }
 }
 
 /** Configuration is unusable: every problem, one line each, naming the variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
+  /** Each one line: a problem quotes the value, and a value may hold a newline. */
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    const lines = problems.map((problem) => oneLine(problem));
+    super(lines.join('\n'));
+    this.problems = lines;
   }
 }
