@@ -21,6 +21,16 @@ export type MirrorErrorKind =
   | 'invalid-parameter'
   | 'task-not-found'
   | 'cluster-not-found'
+  /** No answer: connection reset or refused, DNS failure. */
+  | 'network'
+  /** No answer within the connection or request timeout. */
+  | 'timeout'
+  /** A 5xx from AWS, or a 5xx answer without an AWS error (a load balancer or proxy in front of the endpoint). */
+  | 'server-error'
+  /** An answer that is not an AWS answer: garbled, truncated, an HTML page with a 2xx or 4xx status. */
+  | 'bad-response'
+  /** The SDK's own configuration (Region, endpoint, credentials) is missing or unusable. */
+  | 'client-config'
   | 'unknown';
 
 export class MirrorError extends Error {
@@ -28,7 +38,11 @@ export class MirrorError extends Error {
   constructor(
     readonly kind: MirrorErrorKind,
     message: string,
-    /** The AWS error code behind it, when there is one (for logs and exit messages). */
+    /**
+     * The code behind it, for logs and exit messages: AWS's own, or for a failure below the API
+     * a stable one of ours — `network`, `timeout`, `bad-response (HTTP 502)`, `client-config` —
+     * never a Node.js or SDK-internal name such as ECONNRESET or TimeoutError.
+     */
     readonly awsCode?: string,
     options?: { cause?: unknown },
   ) {
