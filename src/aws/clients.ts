@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsTimeouts, MirrorConfig } from '../config/from-env.js';
+import type { AwsTimeouts, Environment, MirrorConfig } from '../config/from-env.js';
 import type { Clock, Ec2Mirroring, EcsTasks } from '../ports/index.js';
 import { SdkEc2Mirroring } from './ec2-mirroring.js';
 import { RateLimiter } from '../app/rate-limiter.js';
@@ -13,6 +13,42 @@ export interface AwsClientSettings {
   readonly endpoint?: string;
   readonly region?: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * Checks what the SDK would only trip over at the first call — or, for an empty Region, in a
+ * client's constructor with a bare "Region is missing" — so that it is reported at start like
+ * any configuration problem, naming the variable. A Region left unset here may still come from
+ * the AWS profile: only the first call can tell (the error mapping then says `client-config`).
+ */
+export function clientSettingsProblems(env: Environment, overrides: Partial<AwsClientSettings> = {}): string[] {
+  const problems: string[] = [];
+  const region = overrides.region !== undefined ? (['--region', overrides.region] as const) : env['AWS_REGION'] !== undefined ? (['AWS_REGION', env['AWS_REGION']] as const) : undefined;
+  if (region !== undefined && region[1].trim() === '') problems.push(`${region[0]} is set but empty: set a Region such as us-east-1, or unset it to use the AWS profile's`);
+  else if (region !== undefined && !REGION.test(region[1])) problems.push(`${region[0]}: '${region[1]}' is not a Region name such as us-east-1`);
+  const endpoints: (readonly [string, string | undefined])[] =
+    overrides.endpoint !== undefined ? [['--endpoint-url', overrides.endpoint]] : ENDPOINT_VARIABLES.map((name) => [name, env[name]] as const);
+  for (const [name, value] of endpoints) {
+    // The SDK ignores an empty endpoint variable, and so do we.
+    if (value === undefined || value.trim() === '') continue;
+    if (!isHttpUrl(value)) problems.push(`${name}: '${value}' is not an http:// or https:// URL`);
+  }
+  return problems;
+}
+
+/** The SDK's own rule for a Region (a hostname label), so that we refuse exactly what it would. */
+const REGION = /^(?!-)[a-zA-Z0-9-]{1,63}(?<!-)$/;
+
+/** AWS_ENDPOINT_URL for every service, and the per-service variables of the two we call. */
+const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_ECS'] as const;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 export function clientSettingsFrom(config: MirrorConfig, overrides: Partial<AwsClientSettings> = {}): AwsClientSettings {
