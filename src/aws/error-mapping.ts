@@ -65,13 +65,16 @@ interface SdkErrorShape {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** Own keys only: an error named `constructor` or `toString` is no code of ours. */
+const kindOfCode = (code: string): MirrorErrorKind | undefined => (Object.hasOwn(KIND_BY_CODE, code) ? KIND_BY_CODE[code] : undefined);
+
 /** The AWS error code of a service exception, when the answer really carried one. */
 function awsCodeOf(error: SdkErrorShape): string | undefined {
   const code = text(error.Code) ?? text(error.name);
   if (code === undefined || code === 'Error' || UNIDENTIFIED.has(code)) return undefined;
   // A code we know is AWS's however the error was built (a test double need not set $fault);
   // any other name counts only on a service exception, which the SDK marks with $fault.
-  if (KIND_BY_CODE[code] !== undefined) return code;
+  if (kindOfCode(code) !== undefined) return code;
   if (error.$fault === undefined) return undefined;
   const message = text(error.message);
   // EC2 names a 404 `NotFound` by its status alone; a real EC2 error always sets Code.
@@ -123,8 +126,8 @@ function ownCodeOf(error: SdkErrorShape): OwnCode | undefined {
     return { kind: 'network', code: 'network', detail: `${message.includes(code) ? message : `${message} (${code})`}${attemptsNote(error)}` };
   }
   if (code === 'ETIMEDOUT' || name === 'TimeoutError') {
-    const timeouts = `${ENV.awsConnectTimeoutMs}, ${ENV.awsRequestTimeoutMs}`;
-    return { kind: 'timeout', code: 'timeout', detail: `${message.replace(/^@smithy\/node-http-handler - (\[ERROR\] )?/, '')}${attemptsNote(error)} (${timeouts})` };
+    const what = message.replace(/^@smithy\/node-http-handler - (\[ERROR\] )?/, '');
+    return { kind: 'timeout', code: 'timeout', detail: `${what}${attemptsNote(error)}; set by ${ENV.awsConnectTimeoutMs} and ${ENV.awsRequestTimeoutMs}` };
   }
   // The SDK's own configuration (Region, endpoint, credentials), found wanting at the first call.
   if (message === 'Region is missing') {
@@ -153,7 +156,7 @@ export function toMirrorError(error: unknown, operation: string): MirrorError {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
   const awsCode = awsCodeOf(shape);
   if (awsCode !== undefined) {
-    return new MirrorError(KIND_BY_CODE[awsCode] ?? 'unknown', `${operation} failed: ${awsCode}: ${text(shape.message) ?? ''}`, awsCode, { cause: error });
+    return new MirrorError(kindOfCode(awsCode) ?? 'unknown', `${operation} failed: ${awsCode}: ${text(shape.message) ?? ''}`, awsCode, { cause: error });
   }
   const own = ownCodeOf(shape);
   if (own !== undefined) return new MirrorError(own.kind, `${operation} failed: ${own.code}: ${own.detail}`, own.code, { cause: error });

@@ -50,7 +50,7 @@ describe('toMirrorError: failures below the API get a stable code of ours', () =
     // assess
     expect(byRequest).toMatchObject({ kind: 'timeout', awsCode: 'timeout' });
     expect(byRequest?.message).toBe(
-      'CreateTrafficMirrorSession failed: timeout: a request has exceeded the configured 300 ms requestTimeout. (2 attempts) (MIRROR_AWS_CONNECT_TIMEOUT_MS, MIRROR_AWS_REQUEST_TIMEOUT_MS)',
+      'CreateTrafficMirrorSession failed: timeout: a request has exceeded the configured 300 ms requestTimeout. (2 attempts); set by MIRROR_AWS_CONNECT_TIMEOUT_MS and MIRROR_AWS_REQUEST_TIMEOUT_MS',
     );
     expect(byConnect).toMatchObject({ kind: 'timeout', awsCode: 'timeout' });
   });
@@ -104,6 +104,10 @@ describe('toMirrorError: failures below the API get a stable code of ours', () =
     ]);
     expect(mapped[0]?.message).toContain('AWS_REGION');
     expect(mapped[2]?.message).toBe("Op failed: client-config: AWS_ENDPOINT_URL (or --endpoint-url, or the AWS profile's endpoint_url): 'not-a-url' is not a URL");
+  });
+
+  it('takes no inherited property for a code', () => {
+    expect(toMirrorError(new EC2ServiceException({ name: 'toString', $fault: 'client', $metadata: {}, message: 'odd' }), 'Op')).toMatchObject({ kind: 'unknown', awsCode: 'toString' });
   });
 
   it("keeps AWS's own codes, its 5xx codes as server errors", () => {
