@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { MirrorConfig } from '../config/from-env.js';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsTimeouts, Environment, MirrorConfig } from '../config/from-env.js';
 import type { Clock, Ec2Mirroring, EcsTasks } from '../ports/index.js';
 import { SdkEc2Mirroring } from './ec2-mirroring.js';
 import { RateLimiter } from '../app/rate-limiter.js';
@@ -7,14 +8,51 @@ import { RateLimiter } from '../app/rate-limiter.js';
 /** Settings shared by every client; region, endpoint and credentials come from the SDK's own chain. */
 export interface AwsClientSettings {
   readonly maxAttempts: number;
+  readonly timeouts: AwsTimeouts;
   /** Overrides AWS_ENDPOINT_URL (tests and the demo point it at the emulator). */
   readonly endpoint?: string;
   readonly region?: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/**
+ * Checks what the SDK would only trip over at the first call — or, for an empty Region, in a
+ * client's constructor with a bare "Region is missing" — so that it is reported at start like
+ * any configuration problem, naming the variable. A Region left unset here may still come from
+ * the AWS profile: only the first call can tell (the error mapping then says `client-config`).
+ */
+export function clientSettingsProblems(env: Environment, overrides: Partial<AwsClientSettings> = {}): string[] {
+  const problems: string[] = [];
+  const region = overrides.region !== undefined ? (['--region', overrides.region] as const) : env['AWS_REGION'] !== undefined ? (['AWS_REGION', env['AWS_REGION']] as const) : undefined;
+  if (region !== undefined && region[1].trim() === '') problems.push(`${region[0]} is set but empty: set a Region such as us-east-1, or unset it to use the AWS profile's`);
+  else if (region !== undefined && !REGION.test(region[1])) problems.push(`${region[0]}: '${region[1]}' is not a Region name such as us-east-1`);
+  const endpoints: (readonly [string, string | undefined])[] =
+    overrides.endpoint !== undefined ? [['--endpoint-url', overrides.endpoint]] : ENDPOINT_VARIABLES.map((name) => [name, env[name]] as const);
+  for (const [name, value] of endpoints) {
+    // The SDK ignores an empty endpoint variable, and so do we.
+    if (value === undefined || value.trim() === '') continue;
+    if (!isHttpUrl(value)) problems.push(`${name}: '${value}' is not an http:// or https:// URL`);
+  }
+  return problems;
+}
+
+/** The SDK's own rule for a Region (a hostname label), so that we refuse exactly what it would. */
+const REGION = /^(?!-)[a-zA-Z0-9-]{1,63}(?<!-)$/;
+
+/** AWS_ENDPOINT_URL for every service, and the per-service variables of the two we call. */
+const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_ECS'] as const;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function clientSettingsFrom(config: MirrorConfig, overrides: Partial<AwsClientSettings> = {}): AwsClientSettings {
-  return { maxAttempts: config.awsMaxAttempts, ...overrides };
+  return { maxAttempts: config.awsMaxAttempts, timeouts: config.awsTimeouts, ...overrides };
 }
 
 function sdkConfig(settings: AwsClientSettings) {
@@ -22,6 +60,15 @@ function sdkConfig(settings: AwsClientSettings) {
     maxAttempts: settings.maxAttempts,
     // Adaptive mode slows the client down when EC2 throttles instead of retrying at full speed.
     retryMode: 'adaptive' as const,
+    // Without these a call to an endpoint that accepts the connection and never answers waits
+    // forever. This version of the handler only warns when requestTimeout passes unless
+    // throwOnRequestTimeout is set; the TimeoutError it then throws is transient to the SDK's
+    // retry (and `timeout` to our error mapping), so a stuck attempt is retried on a new one.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: settings.timeouts.connectMs,
+      requestTimeout: settings.timeouts.requestMs,
+      throwOnRequestTimeout: true,
+    }),
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
     ...(settings.region === undefined ? {} : { region: settings.region }),
     ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),

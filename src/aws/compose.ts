@@ -1,8 +1,9 @@
-import { loadConfig, type Environment } from '../config/from-env.js';
+import { loadConfig, type Environment, type MirrorConfig } from '../config/from-env.js';
+import { ConfigError } from '../core/errors.js';
 import type { AppDeps } from '../app/deps.js';
 import { KnownSessions } from '../app/known-sessions.js';
 import { systemClock, type Clock, type Logger, type Metrics } from '../ports/index.js';
-import { clientSettingsFrom, createEc2Mirroring, lazyEcsTasks, type AwsClientSettings } from './clients.js';
+import { clientSettingsFrom, clientSettingsProblems, createEc2Mirroring, lazyEcsTasks, type AwsClientSettings } from './clients.js';
 
 export interface ComposeOptions {
   readonly env: Environment;
@@ -15,7 +16,7 @@ export interface ComposeOptions {
 
 /** The composition root shared by the Lambdas, the CLI and the demo: config, clients, ports. Throws ConfigError. */
 export function composeAppDeps(options: ComposeOptions): AppDeps {
-  const config = loadConfig(options.env);
+  const config = loadAllConfig(options);
   const clock = options.clock ?? systemClock;
   const settings = clientSettingsFrom(config, options.aws);
   return {
@@ -27,4 +28,18 @@ export function composeAppDeps(options: ComposeOptions): AppDeps {
     metrics: options.metrics,
     knownSessions: new KnownSessions(clock),
   };
+}
+
+/** Our variables and the SDK's, every problem of both in one ConfigError. */
+function loadAllConfig(options: ComposeOptions): MirrorConfig {
+  const sdkProblems = clientSettingsProblems(options.env, options.aws);
+  let config: MirrorConfig;
+  try {
+    config = loadConfig(options.env);
+  } catch (error) {
+    if (error instanceof ConfigError && sdkProblems.length > 0) throw new ConfigError([...error.problems, ...sdkProblems]);
+    throw error;
+  }
+  if (sdkProblems.length > 0) throw new ConfigError(sdkProblems);
+  return config;
 }

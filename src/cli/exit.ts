@@ -1,3 +1,5 @@
+import { oneLine } from '../core/one-line.js';
+
 /** Exit codes: 0 done, 1 AWS or runtime failure, 2 bad input or bad configuration. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -11,4 +13,12 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The line the CLI writes on stderr for a failure: escaped and cut by oneLine as a whole, so
+ * that whatever the message quotes (a file name, an AWS answer, a garbled body) it stays one line.
+ */
+export function errorLine(message: string): string {
+  return `${oneLine(`ecs-mirror: ${message}`)}\n`;
 }

@@ -7,7 +7,7 @@ import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { handleCommand } from './commands/handle.js';
 import { reconcileCommand, statusCommand } from './commands/sweep.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './exit.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE, errorLine } from './exit.js';
 
 const program = new Command('ecs-mirror')
   .description('Mirror the traffic of every ECS / Fargate task into a VPC Traffic Mirroring target.')
@@ -28,9 +28,9 @@ try {
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
   if (error instanceof CliError) {
-    process.stderr.write(`ecs-mirror: ${error.message}\n`);
+    process.stderr.write(errorLine(error.message));
     return error.exitCode;
   }
-  process.stderr.write(`ecs-mirror: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(errorLine(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
   return EXIT_FAILURE;
 }

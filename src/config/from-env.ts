@@ -20,6 +20,29 @@ export interface EniRetryPolicy {
   readonly maxDelayMs: number;
 }
 
+export interface AwsTimeouts {
+  /** Per attempt: establishing the connection. */
+  readonly connectMs: number;
+  /** Per attempt: the whole request, connection included. A timed-out attempt counts as transient and is retried. */
+  readonly requestMs: number;
+}
+
+/**
+ * Connect 3 s: a TCP handshake to a regional endpoint takes milliseconds; 3 s still survives one
+ * lost SYN (Linux resends it after 1 s, the next one only at 3 s), and beyond that a new attempt
+ * on a new connection is the better bet.
+ * Request 5 s: EC2 and ECS answer our calls (one page of up to 1000 sessions, 100 tasks) well
+ * within a second or two, so 5 s cuts only a call that is stuck. And it makes the worst case fit
+ * the event Lambda: an endpoint that hangs on every one of the default 8 attempts ends the call
+ * after 8 × 5 s plus at most 6.4 s of the SDK's transient backoff (50 ms doubled, jittered) ≈ 46 s,
+ * inside the 60 s function timeout, so the handler still returns its failures itself instead of
+ * being killed with the batch. 10 s would make that 86 s. Retrying a timed-out create is safe: its
+ * ClientToken makes a second attempt return the session the first one may have made.
+ * Whoever raises MIRROR_AWS_MAX_ATTEMPTS or lowers the function timeout keeps
+ * attempts × request timeout + 7 s below the function timeout.
+ */
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectMs: 3_000, requestMs: 5_000 };
+
 export interface MirrorConfig {
   readonly session: SessionOptions;
   readonly scope: ScopeConfig;
@@ -29,6 +52,7 @@ export interface MirrorConfig {
   readonly createRatePerSecond?: number;
   /** Attempts per AWS call, throttling retries included (the SDK's maxAttempts). */
   readonly awsMaxAttempts: number;
+  readonly awsTimeouts: AwsTimeouts;
   /** The sweep leaves tasks younger than this to the event path; 0 = sweep every task. */
   readonly reconcileGraceSeconds: number;
 }
@@ -83,12 +107,26 @@ export function loadConfig(env: Environment): MirrorConfig {
       maxDelayMs: 5_000,
     },
     awsMaxAttempts: read.integer(ENV.awsMaxAttempts, 1, 20) ?? 8,
+    awsTimeouts: {
+      connectMs: read.integer(ENV.awsConnectTimeoutMs, 1, 60_000) ?? DEFAULT_AWS_TIMEOUTS.connectMs,
+      // Up to Lambda's longest run, 15 minutes.
+      requestMs: read.integer(ENV.awsRequestTimeoutMs, 1, 900_000) ?? DEFAULT_AWS_TIMEOUTS.requestMs,
+    },
     reconcileGraceSeconds: read.integer(ENV.reconcileGraceSeconds, 0, 86_400) ?? 0,
   };
   const createRate = read.number(ENV.createRate, 0.1, 1000);
   if (problems.length > 0) throw new ConfigError(problems);
   return createRate === undefined ? config : { ...config, createRatePerSecond: createRate };
 }
+
+/**
+ * Numbers are written in decimal and nothing else. Number() alone also reads '0x10' as 16,
+ * '1e3' as 1000, '0b1', 'Infinity' and '' (as 0): a value that means something other than what it
+ * looks like to the person who wrote it. Spaces around a value are ignored, as for every variable
+ * (raw() trims); a sign other than '-', '_' separators and a bare '.5' or '5.' are refused.
+ */
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+const WHOLE_DECIMAL = /^-?[0-9]+$/;
 
 class EnvReader {
   constructor(
@@ -125,7 +163,7 @@ class EnvReader {
     const value = this.raw(name);
     if (value === undefined) return undefined;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+    if (!DECIMAL.test(value) || parsed < min || parsed > max) {
       this.problems.push(`${name}: '${value}' is not a number from ${min} to ${max}`);
       return undefined;
     }
@@ -136,7 +174,7 @@ class EnvReader {
     const value = this.raw(name);
     if (value === undefined) return undefined;
     const parsed = Number(value);
-    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+    if (!WHOLE_DECIMAL.test(value) || parsed < min || parsed > max) {
       this.problems.push(`${name}: '${value}' is not a whole number from ${min} to ${max}`);
       return undefined;
     }

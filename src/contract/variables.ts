@@ -19,6 +19,8 @@ export const ENV = {
   eniRetryBaseMs: 'MIRROR_ENI_RETRY_BASE_MS',
   createRate: 'MIRROR_CREATE_RATE',
   awsMaxAttempts: 'MIRROR_AWS_MAX_ATTEMPTS',
+  awsConnectTimeoutMs: 'MIRROR_AWS_CONNECT_TIMEOUT_MS',
+  awsRequestTimeoutMs: 'MIRROR_AWS_REQUEST_TIMEOUT_MS',
   reconcileGraceSeconds: 'MIRROR_RECONCILE_GRACE_SECONDS',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -48,5 +50,7 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.eniRetryBaseMs, 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
   [ENV.createRate, 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],
   [ENV.awsMaxAttempts, 'Attempts per AWS call, throttling retries included. Default 8.'],
+  [ENV.awsConnectTimeoutMs, 'Milliseconds to establish a connection to an AWS endpoint, per attempt. Default 3000.'],
+  [ENV.awsRequestTimeoutMs, 'Milliseconds for one attempt of an AWS call, connection included; a timed-out attempt is retried. Default 5000.'],
   [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
 ];

@@ -1,6 +1,9 @@
+import { oneLine } from './one-line.js';
+
 /**
  * Domain errors. Adapters translate AWS error codes into these; nothing outside an adapter
- * reads the name of an SDK error.
+ * reads the name of an SDK error. Their messages quote AWS answers and input, so each is made
+ * one printable line (see oneLine) where it is created: logs, JSON results and exit lines alike.
  */
 export type MirrorErrorKind =
   | 'eni-not-found'
@@ -18,6 +21,16 @@ export type MirrorErrorKind =
   | 'invalid-parameter'
   | 'task-not-found'
   | 'cluster-not-found'
+  /** No answer: connection reset or refused, DNS failure. */
+  | 'network'
+  /** No answer within the connection or request timeout. */
+  | 'timeout'
+  /** A 5xx from AWS, or a 5xx answer without an AWS error (a load balancer or proxy in front of the endpoint). */
+  | 'server-error'
+  /** An answer that is not an AWS answer: garbled, truncated, an HTML page with a 2xx or 4xx status. */
+  | 'bad-response'
+  /** The SDK's own configuration (Region, endpoint, credentials) is missing or unusable. */
+  | 'client-config'
   | 'unknown';
 
 export class MirrorError extends Error {
@@ -25,11 +38,15 @@ export class MirrorError extends Error {
   constructor(
     readonly kind: MirrorErrorKind,
     message: string,
-    /** The AWS error code behind it, when there is one (for logs and exit messages). */
+    /**
+     * The code behind it, for logs and exit messages: AWS's own, or for a failure below the API
+     * a stable one of ours — `network`, `timeout`, `bad-response (HTTP 502)`, `client-config` —
+     * never a Node.js or SDK-internal name such as ECONNRESET or TimeoutError.
+     */
     readonly awsCode?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(oneLine(message), options);
   }
 }
 
@@ -40,14 +57,18 @@ export class InvalidEventError extends Error {
     message: string,
     readonly issues: readonly string[] = [],
   ) {
-    super(message);
+    super(oneLine(message));
   }
 }
 
 /** Configuration is unusable: every problem, one line each, naming the variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
+  /** Each one line: a problem quotes the value, and a value may hold a newline. */
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    const lines = problems.map((problem) => oneLine(problem));
+    super(lines.join('\n'));
+    this.problems = lines;
   }
 }

@@ -2,7 +2,7 @@ import type { MirrorErrorKind } from './errors.js';
 
 /**
  * What to do about a failed AWS call:
- * - retry: transient (eventual consistency, throttling); try again with backoff, then fail loudly
+ * - retry: transient (eventual consistency, throttling, network, timeouts, 5xx); try again with backoff, then fail loudly
  * - unsupported: the interface can never be mirrored (non-Nitro host, trunk ENI): apply the policy
  * - quota: a hard AWS limit; report with a metric and fail loudly so someone acts
  * - config: our target or filter is wrong or we lack permission; fail loudly, retrying will not help
@@ -27,6 +27,15 @@ const OUTCOME_BY_KIND: Readonly<Record<MirrorErrorKind, ErrorOutcome>> = {
   'session-not-found': 'gone',
   'task-not-found': 'gone',
   'cluster-not-found': 'config',
+  // Every call we make is safe to repeat (reads; creates under a ClientToken; deletes by id), so
+  // an answer that never came, or a server failing, is retried like throttling.
+  network: 'retry',
+  timeout: 'retry',
+  'server-error': 'retry',
+  // Not an AWS answer on a 2xx or 4xx: something between us and AWS (a proxy, a wrong endpoint)
+  // answers instead; trying again reaches the same thing.
+  'bad-response': 'fatal',
+  'client-config': 'config',
   unknown: 'fatal',
 };
 

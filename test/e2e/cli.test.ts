@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/demo/world.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { CliRunner } from './support/cli.js';
 import { CREDENTIALS, startWorld, type World } from './support/world.js';
 
@@ -189,6 +190,131 @@ describe('ecs-mirror status and reconcile', () => {
       expect.objectContaining({ cluster: 'batch', enis: 1, mirrored: 1, missing: 0, coveragePercent: 100 }),
     ]);
     expect(world.sessionCountToTarget()).toBe(3);
+  });
+});
+
+/** Raw control characters and line breaks, as a terminal would act on them. */
+// eslint-disable-next-line no-control-regex -- finding raw control characters is what this check is for
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+describe('ecs-mirror against a faulty endpoint (fault proxy): one line with a stable code of ours', () => {
+  let world: World;
+  let proxy: FaultProxy;
+  let eventPath: string;
+  /** Small timeouts and two attempts, so that a fault ends the run quickly; nothing here is timed. */
+  const faultEnv = (): Record<string, string> => ({
+    ...awsEnv(world),
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    ...world.env({ MIRROR_AWS_CONNECT_TIMEOUT_MS: '500', MIRROR_AWS_REQUEST_TIMEOUT_MS: '500', MIRROR_AWS_MAX_ATTEMPTS: '2' }),
+  });
+  beforeAll(async () => {
+    world = await startWorld({ seed: 23 });
+    // `hang` never answers: close() destroys the sockets it holds.
+    proxy = await startFaultProxy(world.emulator.url);
+    const taskArn = await world.runningTask();
+    eventPath = await eventFile('running-faults.json', world.eventOf(taskArn, 'RUNNING'));
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await world?.close();
+  });
+
+  it('handle: an EC2 endpoint that accepts the connection and never answers ends the run with exit 1 and `timeout`', async () => {
+    // prepare
+    proxy.setRules([{ operation: 'ec2:CreateTrafficMirrorSession', fault: { kind: 'hang' } }]);
+    // act
+    const run = await cli.run(['handle', eventPath], faultEnv());
+    // assess
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(1);
+    expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'timeout', awsCode: 'timeout' });
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: timeout: CreateTrafficMirrorSession failed: timeout: .*MIRROR_AWS_REQUEST_TIMEOUT_MS/);
+    expect(proxy.applied()).toEqual([2]);
+  });
+
+  it('handle: a connection reset is `network`, not ECONNRESET or TimeoutError', async () => {
+    // prepare
+    proxy.setRules([{ operation: 'ec2:DescribeTrafficMirrorSessions', fault: { kind: 'reset' } }]);
+    // act
+    const run = await cli.run(['handle', eventPath], faultEnv());
+    // assess
+    expect(run.code).toBe(1);
+    expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'network', awsCode: 'network' });
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: network: DescribeTrafficMirrorSessions failed: network: /);
+    expect(run.stderr).not.toMatch(/TimeoutError/);
+  });
+
+  it('handle: an HTML 502 from a load balancer is `bad-response (HTTP 502)`, not `Unknown: … Unknown`', async () => {
+    // prepare
+    proxy.setRules([{ operation: 'ec2:CreateTrafficMirrorSession', fault: { kind: 'status', status: 502 } }]);
+    // act
+    const run = await cli.run(['handle', eventPath], faultEnv());
+    // assess
+    expect(run.code).toBe(1);
+    expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'server-error', awsCode: 'bad-response (HTTP 502)' });
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: bad-response \(HTTP 502\): CreateTrafficMirrorSession failed: /);
+    expect(run.stderr).not.toMatch(/Unknown/);
+  });
+
+  it('handle: a truncated EC2 answer is `bad-response`', async () => {
+    // prepare
+    proxy.setRules([{ operation: 'ec2:DescribeTrafficMirrorSessions', fault: { kind: 'truncate', bytes: 120 } }]);
+    // act
+    const run = await cli.run(['handle', eventPath], faultEnv());
+    // assess
+    expect(run.code).toBe(1);
+    expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'bad-response', awsCode: 'bad-response (HTTP 200)' });
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: bad-response \(HTTP 200\): DescribeTrafficMirrorSessions failed: /);
+  });
+
+  it('status: a garbled ECS answer is `bad-response`, the garbage it quotes escaped on one line', async () => {
+    // prepare
+    proxy.setRules([{ operation: 'ecs:ListClusters', fault: { kind: 'garble' } }]);
+    // act
+    const run = await cli.run(['status', '--json'], faultEnv());
+    // assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('bad-response (HTTP 200)');
+    expect(run.stderr).toContain('\\x1b[2J garbled');
+    expect(run.stderr).not.toMatch(RAW_CONTROL);
+    for (const line of lines(run.stderr)) expect(line.length).toBeLessThanOrEqual(500);
+  });
+});
+
+describe('ecs-mirror: configuration problems of the SDK exit 2, naming the variable', () => {
+  it('an empty AWS_REGION', async () => {
+    // act
+    const run = await cli.run(['handle', 'test/fixtures/events/fargate-running.json'], {
+      AWS_REGION: '',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      MIRROR_TARGET_ID: 'tmt-0123456789abcdef0',
+      MIRROR_FILTER_ID: 'tmf-0123456789abcdef0',
+    });
+    // assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^ecs-mirror: invalid configuration: AWS_REGION is set but empty/)]);
+    expect(run.stdout).toBe('');
+  });
+
+  it('an endpoint that is not a URL, and a number that is not decimal', async () => {
+    // act
+    const run = await cli.run(['handle', 'test/fixtures/events/fargate-running.json'], {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: 'not-a-url',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      MIRROR_TARGET_ID: 'tmt-0123456789abcdef0',
+      MIRROR_FILTER_ID: 'tmf-0123456789abcdef0',
+      MIRROR_CREATE_RATE: '0x10',
+    });
+    // assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([
+      "ecs-mirror: invalid configuration: MIRROR_CREATE_RATE: '0x10' is not a number from 0.1 to 1000; AWS_ENDPOINT_URL: 'not-a-url' is not an http:// or https:// URL",
+    ]);
+    expect(run.stdout).toBe('');
   });
 });
 

@@ -34,6 +34,8 @@ export function handleCommand(): Command {
     const [result] = await handleTaskEvents([event], deps);
     if (!result) throw new CliError('the handler returned no result', EXIT_FAILURE);
     if (result.failure?.kind === 'invalid-event') throw new CliError(result.failure.message, EXIT_USAGE);
+    // The SDK's Region or endpoint, found wanting at the first call: configuration, like a bad variable.
+    if (result.failure?.kind === 'client-config') throw new CliError(`invalid configuration: ${result.failure.message}`, EXIT_USAGE);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (result.failure) {
       throw new CliError(`${result.failure.awsCode ?? result.failure.kind}: ${result.failure.message}`, EXIT_FAILURE);

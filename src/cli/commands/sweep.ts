@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { reconcile, type ReconcileReport, type SweepProgress } from '../../app/reconcile.js';
+import { MirrorError } from '../../core/errors.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 import { formatReport } from '../format-report.js';
@@ -36,6 +37,7 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<Reco
       ...(onProgress ? { onProgress } : {}),
     });
   } catch (error) {
+    if (error instanceof MirrorError && error.kind === 'client-config') throw new CliError(`invalid configuration: ${error.message}`, EXIT_USAGE);
     const code = (error as { awsCode?: string }).awsCode;
     throw new CliError(`sweep failed: ${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE);
   } finally {

@@ -76,4 +76,28 @@ describe('loadConfig', () => {
     expect(config.session).toMatchObject({ virtualNetworkId: 0, packetLength: 128 });
     expect(config.createRatePerSecond).toBe(2.5);
   });
+
+  it('gives every AWS call a connection and a request timeout, configurable in milliseconds', () => {
+    expect(loadConfig(REQUIRED).awsTimeouts).toEqual({ connectMs: 3000, requestMs: 5000 });
+    const config = loadConfig({ ...REQUIRED, MIRROR_AWS_CONNECT_TIMEOUT_MS: '250', MIRROR_AWS_REQUEST_TIMEOUT_MS: '1500' });
+    expect(config.awsTimeouts).toEqual({ connectMs: 250, requestMs: 1500 });
+    expect(problemsOf({ ...REQUIRED, MIRROR_AWS_CONNECT_TIMEOUT_MS: '0', MIRROR_AWS_REQUEST_TIMEOUT_MS: '2s' })).toEqual([
+      "MIRROR_AWS_CONNECT_TIMEOUT_MS: '0' is not a whole number from 1 to 60000",
+      "MIRROR_AWS_REQUEST_TIMEOUT_MS: '2s' is not a whole number from 1 to 900000",
+    ]);
+  });
+
+  it.each(['0x10', '1e3', '0b1', '0o7', 'Infinity', '1_000', '+5', '.5', '5.', '1,5', '-'])("reads numbers in decimal only: MIRROR_CREATE_RATE='%s' is refused", (value) => {
+    expect(problemsOf({ ...REQUIRED, MIRROR_CREATE_RATE: value })).toEqual([`MIRROR_CREATE_RATE: '${value}' is not a number from 0.1 to 1000`]);
+  });
+
+  it.each(['0x10', '1e3', '1.0', '+5', '0b1'])("reads whole numbers in decimal only: MIRROR_SESSION_NUMBER='%s' is refused", (value) => {
+    expect(problemsOf({ ...REQUIRED, MIRROR_SESSION_NUMBER: value })).toEqual([`MIRROR_SESSION_NUMBER: '${value}' is not a whole number from 1 to 32766`]);
+  });
+
+  it('ignores spaces around a number, as around every value', () => {
+    const config = loadConfig({ ...REQUIRED, MIRROR_CREATE_RATE: ' 16 ', MIRROR_SESSION_NUMBER: ' 5 ' });
+    expect(config.createRatePerSecond).toBe(16);
+    expect(config.session.sessionNumber).toBe(5);
+  });
 });

@@ -22,6 +22,11 @@ const EXPECTED: Record<MirrorErrorKind, ErrorOutcome> = {
   'cluster-not-found': 'config',
   'session-not-found': 'gone',
   'task-not-found': 'gone',
+  network: 'retry',
+  timeout: 'retry',
+  'server-error': 'retry',
+  'bad-response': 'fatal',
+  'client-config': 'config',
   unknown: 'fatal',
 };
 
@@ -31,8 +36,14 @@ describe('classifyError', () => {
   });
 
   it('never retries what retrying cannot fix', () => {
-    const neverRetried: MirrorErrorKind[] = ['eni-not-supported', 'target-not-found', 'filter-not-found', 'unauthorized', 'session-limit'];
+    const neverRetried: MirrorErrorKind[] = ['eni-not-supported', 'target-not-found', 'filter-not-found', 'unauthorized', 'session-limit', 'client-config'];
 
     expect(neverRetried.map(classifyError)).not.toContain('retry');
+  });
+
+  it('retries what failed on the way: no answer, no answer in time, a failing server', () => {
+    const onTheWay: MirrorErrorKind[] = ['network', 'timeout', 'server-error'];
+
+    expect(onTheWay.map(classifyError)).toEqual(['retry', 'retry', 'retry']);
   });
 });
