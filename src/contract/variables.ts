@@ -20,6 +20,7 @@ export const ENV = {
   createRate: 'MIRROR_CREATE_RATE',
   awsMaxAttempts: 'MIRROR_AWS_MAX_ATTEMPTS',
   reconcileGraceSeconds: 'MIRROR_RECONCILE_GRACE_SECONDS',
+  reconcileMaxDeletePercent: 'MIRROR_RECONCILE_MAX_DELETE_PERCENT',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
@@ -49,4 +50,5 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.createRate, 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],
   [ENV.awsMaxAttempts, 'Attempts per AWS call, throttling retries included. Default 8.'],
   [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
+  [ENV.reconcileMaxDeletePercent, 'Circuit breaker: a sweep planning to delete more than this share (0..100) of our sessions deletes none and fails. Default 10.'],
 ];

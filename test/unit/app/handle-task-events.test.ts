@@ -44,7 +44,7 @@ describe('handleTaskEvents: creating sessions', () => {
     const [session] = [...ec2.sessions.values()];
     expect(session).toMatchObject({ networkInterfaceId: ENI, targetId: TARGET, filterId: FILTER, sessionNumber: 1 });
     expect(session?.tags[MANAGED_TAG]).toBe('true');
-    expect(ec2.calls).toEqual(['describe', 'create']);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find']);
     expect(metrics.get('SessionCreated')).toBe(1);
   });
 
@@ -65,7 +65,7 @@ describe('handleTaskEvents: creating sessions', () => {
     const running = taskEvent({ lastStatus: 'RUNNING', version: 3 });
     const results = await handleTaskEvents([pending, running, running], deps());
 
-    expect(ec2.calls).toEqual(['describe', 'create']);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find']);
     expect(new Set(results.map((r) => r.enis[0]?.sessionId)).size).toBe(1);
     expect(results.every((r) => r.failure === undefined)).toBe(true);
   });
@@ -256,7 +256,7 @@ describe('handleTaskEvents: memory of a warm process', () => {
     await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
     await clock.sleep(1_001);
     await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 })], warm);
-    expect(ec2.calls).toEqual(['describe', 'create', 'describe']);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find', 'describe']);
   });
 });
 
