@@ -304,7 +304,8 @@ async function listRunningTasks(deps: AppDeps, options: SweepOptions): Promise<L
     } catch (error) {
       if (!(error instanceof MirrorError)) throw error;
       const reason = error.kind === 'cluster-not-found' ? `cluster '${clusterNameOf(cluster)}' not found` : `cluster '${clusterNameOf(cluster)}' could not be listed: ${error.awsCode ?? error.kind}: ${error.message}`;
-      deps.logger.error('cluster not swept', { cluster, reason });
+      // Info, not error: the report carries it, and the CLI's one-line error names it.
+      deps.logger.info('cluster not swept', { cluster, reason });
       unlistedClusters.push({ cluster, reason });
     }
   }
