@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcile, sweepProblems, type ReconcileReport } from '../../src/app/reconcile.js';
 import { registerFargateTaskDefinition } from '../../src/demo/world.js';
 import type { Environment } from '../../src/config/from-env.js';
