@@ -124,6 +124,21 @@ describe('handleTaskEvents: what it does not act on', () => {
     const [result] = await handleTaskEvents([taskEvent({ cluster: 'dev' })], deps({ MIRROR_CLUSTERS: 'prod' }));
     expect(result?.enis[0]?.outcome).toBe('out-of-scope');
     expect(ec2.calls).toEqual([]);
+    expect(metrics.get('OutOfScope')).toBe(1);
+  });
+
+  it('recreates under a fresh token a session EC2 replays for a token whose session was deleted', async () => {
+    const [first] = await handleTaskEvents([taskEvent()], deps());
+    const deletedId = first?.enis[0]?.sessionId ?? '';
+    await ec2.deleteSession(deletedId);
+    ec2.calls.length = 0;
+
+    const [again] = await handleTaskEvents([taskEvent()], deps());
+
+    const [live] = [...ec2.sessions.values()];
+    expect(again?.enis[0]).toMatchObject({ outcome: 'created', sessionId: live?.sessionId });
+    expect(live?.sessionId).not.toBe(deletedId);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find', 'create']);
   });
 
   it('ignores a RUNNING event superseded by a STOPPED one in the same batch', async () => {
