@@ -183,7 +183,8 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       continue;
     }
     if (owner === undefined && swept !== undefined && !swept.has(session.tags[CLUSTER_TAG] ?? '')) continue;
-    const doubt = owner === undefined ? undefined : doubtAboutListing(owner, listedArns);
+    // A task younger than the grace may be missing from ListTasks by ECS's own lag: no alarm for it.
+    const doubt = owner === undefined || isYoung(owner.task, input) ? undefined : doubtAboutListing(owner, listedArns);
     if (doubt !== undefined) {
       findings.push(keyed(taskKey, session.networkInterfaceId, {
         kind: 'unverified',
