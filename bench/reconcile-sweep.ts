@@ -64,6 +64,27 @@ async function startTasks(emulator: RunningEmulator, tasks: number): Promise<num
   return perCluster;
 }
 
+/** `count` standalone tasks of bench-0, run and stopped: what orphaned sessions belonged to. */
+async function stoppedTasks(emulator: RunningEmulator, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const subnets = [...emulator.network.subnets.keys()];
+  const arns: string[] = [];
+  while (arns.length < count) {
+    const run = (await emulator.ecs.handle('RunTask', {
+      cluster: 'bench-0',
+      taskDefinition: 'bench',
+      count: Math.min(10, count - arns.length),
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets } },
+    })) as { tasks?: { taskArn?: string }[] };
+    arns.push(...(run.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
+  }
+  for (const taskArn of arns) await emulator.ecs.waitForTaskStatus(taskArn, 'RUNNING', 120_000);
+  for (const taskArn of arns) await emulator.ecs.handle('StopTask', { cluster: 'bench-0', task: taskArn, reason: 'bench orphan' });
+  for (const taskArn of arns) await emulator.ecs.waitForTaskStatus(taskArn, 'STOPPED', 120_000);
+  return arns;
+}
+
 export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<SweepBenchResult> {
   const emulator = await startEmulator({ port: 0, profile: 'ideal', seed: 11, timing: { stepDelayMs: 1, schedulerIntervalMs: 20 } });
   try {
@@ -90,14 +111,18 @@ export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<Swe
         clientToken: plan.clientToken,
       });
     }
-    for (let i = 0; i < churn; i++) {
+    // Orphans name a task that ECS describes as STOPPED: the sweep deletes only on that evidence,
+    // never because a task is merely absent from the listing (that costs one DescribeTasks per
+    // 100 orphans, not counted in the minimum below).
+    const stoppedArns = await stoppedTasks(emulator, churn);
+    for (const taskArn of stoppedArns) {
       const orphan = emulator.network.createEni({ subnetId: subnetId ?? '' });
       emulator.ec2.createSession({
         networkInterfaceId: orphan.networkInterfaceId,
         trafficMirrorTargetId: target,
         trafficMirrorFilterId: filter,
         sessionNumber: 1,
-        tags: { 'ecs-traffic-mirror:managed': 'true', 'ecs-traffic-mirror:cluster': 'bench-0' },
+        tags: { 'ecs-traffic-mirror:managed': 'true', 'ecs-traffic-mirror:cluster': 'bench-0', 'ecs-traffic-mirror:task-arn': taskArn },
       });
     }
     const sessionsBefore = emulator.ec2.sessionCount();

@@ -4,8 +4,8 @@ import { classifyError } from '../core/outcome.js';
 import { checkScope } from '../core/scope.js';
 import type { MirrorSession } from '../core/session.js';
 import { ATTACHED, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
-import { METRIC, forEachLimited, type AppDeps } from './deps.js';
-import { mirrorEni } from './mirror-eni.js';
+import { METRIC, type AppDeps } from './deps.js';
+import { mirrorEnisVerified } from './mirror-eni.js';
 import type { EniResult, EventFailure, TaskEventResult } from './results.js';
 
 /** Creates in flight at once within one batch; the rate limiter, not this, sets the pace. */
@@ -82,7 +82,10 @@ function triageTask(task: TaskSnapshot, newest: TaskSnapshot, deps: AppDeps): En
     return skip('skipped-status', `superseded by ${newest.lastStatus} (version ${newest.version})`);
   }
   const scope = checkScope(task, deps.config.scope);
-  if (!scope.inScope) return skip('out-of-scope', scope.reason);
+  if (!scope.inScope) {
+    deps.metrics.count(METRIC.outOfScope);
+    return skip('out-of-scope', scope.reason);
+  }
   return task.enis.map((eni) =>
     eni.status === ATTACHED && eni.networkInterfaceId
       ? { attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome: 'failed' as const, reason: 'pending' }
@@ -116,14 +119,20 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
   }
   const byEni = new Map<string, MirrorSession[]>();
   for (const session of sessions) byEni.set(session.networkInterfaceId, [...(byEni.get(session.networkInterfaceId) ?? []), session]);
-  await forEachLimited(unknown, CREATE_CONCURRENCY, async ({ task, networkInterfaceId }) => {
-    try {
-      const result = await mirrorEni(task, networkInterfaceId, byEni.get(networkInterfaceId) ?? [], deps);
+  const attempts = await mirrorEnisVerified(
+    unknown.map((c) => ({ ...c, sessionsOnEni: byEni.get(c.networkInterfaceId) ?? [] })),
+    deps,
+    { concurrency: CREATE_CONCURRENCY },
+  );
+  for (const { task, networkInterfaceId } of unknown) {
+    const attempt = attempts.get(networkInterfaceId);
+    if (attempt?.ok) {
+      const result = attempt.result;
       rememberOutcome(deps, networkInterfaceId, result);
       work.set(networkInterfaceId, { attachmentId: task.enis.find((e) => e.networkInterfaceId === networkInterfaceId)?.attachmentId, ...result });
       deps.logger.info('ENI handled', { taskArn: task.taskArn, lastStatus: task.lastStatus, version: task.version, ...result });
-    } catch (error) {
-      const failure = asMirrorError(error);
+    } else {
+      const failure = asMirrorError(attempt?.error);
       work.set(networkInterfaceId, failure);
       deps.logger.error('ENI could not be mirrored', {
         taskArn: task.taskArn,
@@ -133,7 +142,7 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
         message: failure.message,
       });
     }
-  });
+  }
   return work;
 }
 

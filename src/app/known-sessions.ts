@@ -28,6 +28,20 @@ export class KnownSessions {
     return entry.known;
   }
 
+  /** Drops what this process believes about the ENI: EC2 or a sweep said otherwise. */
+  forget(networkInterfaceId: string): void {
+    this.entries.delete(networkInterfaceId);
+  }
+
+  /**
+   * Drops the entry when it claims the ENI is mirrored by another session than `liveSessionId`
+   * (or by any, when there is none): a warm Lambda must not answer `exists` for a deleted session.
+   */
+  confirm(networkInterfaceId: string, liveSessionId: string | undefined): void {
+    const known = this.entries.get(networkInterfaceId)?.known;
+    if (known?.kind === 'mirrored' && known.sessionId !== liveSessionId) this.entries.delete(networkInterfaceId);
+  }
+
   remember(networkInterfaceId: string, known: KnownEni): void {
     this.entries.delete(networkInterfaceId);
     if (this.entries.size >= this.capacity) {

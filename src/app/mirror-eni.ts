@@ -1,9 +1,9 @@
 import { MirrorError } from '../core/errors.js';
 import { classifyError } from '../core/outcome.js';
-import { planSessionForEni, type PlannedSession } from '../core/plan.js';
+import { planSessionForEni, withGeneration, type PlannedSession } from '../core/plan.js';
 import { isOurSession, type MirrorSession } from '../core/session.js';
 import { MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
-import { METRIC, type AppDeps } from './deps.js';
+import { METRIC, forEachLimited, type AppDeps } from './deps.js';
 import type { EniResult } from './results.js';
 import { handleUnsupportedEni } from './unsupported-eni.js';
 
@@ -70,6 +70,73 @@ export async function mirrorEni(task: TaskSnapshot, networkInterfaceId: string, 
     if (outcome === 'config') deps.metrics.count(METRIC.configError);
     throw error;
   }
+}
+
+export interface EniToMirror {
+  readonly task: TaskSnapshot;
+  readonly networkInterfaceId: string;
+  /** Every session on the ENI, from a describe made just before. */
+  readonly sessionsOnEni: readonly MirrorSession[];
+}
+
+export type MirrorAttempt = { readonly ok: true; readonly result: EniResult } | { readonly ok: false; readonly error: unknown };
+
+export interface MirrorManyOptions {
+  readonly concurrency: number;
+  /** Awaited before each create (the sweep's pacing). */
+  readonly beforeCreate?: () => Promise<void>;
+}
+
+/**
+ * The one create path of the event path and the sweep: mirrorEni for each ENI, then proof that
+ * each session obtained exists. A client token used before makes EC2 answer with the first
+ * session even after it was deleted, so a `created` is only believed once one
+ * DescribeTrafficMirrorSessions (by session id, for the whole batch) shows it; a replayed one is
+ * created anew under a token of its own, and the warm cache forgets the ENI.
+ */
+export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: AppDeps, options: MirrorManyOptions): Promise<Map<string, MirrorAttempt>> {
+  const outcomes = new Map<string, MirrorAttempt>();
+  await forEachLimited(items, options.concurrency, async ({ task, networkInterfaceId, sessionsOnEni }) => {
+    try {
+      await options.beforeCreate?.();
+      outcomes.set(networkInterfaceId, { ok: true, result: await mirrorEni(task, networkInterfaceId, sessionsOnEni, deps) });
+    } catch (error) {
+      outcomes.set(networkInterfaceId, { ok: false, error });
+    }
+  });
+
+  const createdSessionOf = (eniId: string): string | undefined => {
+    const attempt = outcomes.get(eniId);
+    return attempt?.ok && attempt.result.outcome === 'created' ? attempt.result.sessionId : undefined;
+  };
+  const obtained = items.flatMap(({ networkInterfaceId }) => createdSessionOf(networkInterfaceId) ?? []);
+  if (obtained.length === 0) return outcomes;
+  let live: ReadonlySet<string>;
+  try {
+    live = new Set((await deps.ec2.findSessionsByIds(obtained)).map((s) => s.sessionId));
+  } catch (error) {
+    // Unproven is not a success: the ENI is retried (the event redelivered, the next sweep), and
+    // the retry's describe by ENI finds the session if it does exist.
+    for (const { networkInterfaceId } of items) if (createdSessionOf(networkInterfaceId) !== undefined) outcomes.set(networkInterfaceId, { ok: false, error });
+    return outcomes;
+  }
+  const replayed = items.filter(({ networkInterfaceId }) => {
+    const sessionId = createdSessionOf(networkInterfaceId);
+    return sessionId !== undefined && !live.has(sessionId);
+  });
+  await forEachLimited(replayed, options.concurrency, async ({ task, networkInterfaceId, sessionsOnEni }) => {
+    deps.logger.warn('client token replayed a deleted session; creating a new one', { taskArn: task.taskArn, networkInterfaceId });
+    deps.knownSessions?.forget(networkInterfaceId);
+    try {
+      await options.beforeCreate?.();
+      const replacement = withGeneration(planForEni(task, networkInterfaceId, sessionsOnEni, deps), deps.config.session, deps.clock.now());
+      const session = await createWhenEniVisible(replacement, deps);
+      outcomes.set(networkInterfaceId, { ok: true, result: { networkInterfaceId, outcome: 'created', sessionId: session.sessionId } });
+    } catch (error) {
+      outcomes.set(networkInterfaceId, { ok: false, error });
+    }
+  });
+  return outcomes;
 }
 
 /**

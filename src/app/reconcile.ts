@@ -1,11 +1,18 @@
 import { MirrorError } from '../core/errors.js';
-import { withGeneration } from '../core/plan.js';
-import { planReconcile, type ReconcileAction, type ReconcileFinding } from '../core/reconcile.js';
+import {
+  planReconcile,
+  tasksToLookUp,
+  type ClusterProblem,
+  type ReconcileAction,
+  type ReconcileFinding,
+  type TaskLookup,
+  type TaskLookupProblem,
+} from '../core/reconcile.js';
 import { checkScope } from '../core/scope.js';
 import type { MirrorSession } from '../core/session.js';
-import { MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
+import { clusterNameOf, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
 import { METRIC, forEachLimited, type AppDeps } from './deps.js';
-import { createWhenEniVisible, mirrorEni, planForEni } from './mirror-eni.js';
+import { mirrorEnisVerified, type MirrorAttempt } from './mirror-eni.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { EniResult } from './results.js';
 
@@ -22,6 +29,8 @@ export interface SweepOptions {
   readonly clusters?: readonly string[];
   /** Creates and deletes per second; EC2's mutating bucket refills at 5/s for the whole account. */
   readonly actionsPerSecond?: number;
+  /** Circuit breaker: most of our sessions (percent) one sweep may delete; default from config (10). */
+  readonly maxDeletePercent?: number;
   readonly onProgress?: (progress: SweepProgress) => void;
 }
 
@@ -66,6 +75,36 @@ export interface ReconcileReport {
   /** Sessions on in-scope ENIs that we do not own: reported, never touched. */
   readonly foreignSessions: readonly ReconcileFinding[];
   readonly failures: readonly SweepFailure[];
+  /**
+   * Sessions of ours kept because ECS said nothing certain about their task in this sweep (and
+   * tasks listed but not described): a sweep with any is not a clean one.
+   */
+  readonly unverified: readonly UnverifiedEntry[];
+  /** Deletes planned and refused (circuit breaker, scope matching nothing), with `holdReason`. */
+  readonly heldDeletes: readonly { readonly sessionId: string; readonly networkInterfaceId: string; readonly reason: string }[];
+  readonly holdReason?: string;
+  /** Clusters whose tasks could not be listed (e.g. `cluster 'nosuch' not found`); the others were swept. */
+  readonly clusterErrors: readonly { readonly cluster: string; readonly message: string }[];
+}
+
+export interface UnverifiedEntry {
+  readonly sessionId?: string;
+  readonly networkInterfaceId?: string;
+  readonly taskArn?: string;
+  readonly reason: string;
+}
+
+/**
+ * What keeps a sweep from being a success, one line each: the CLI exits 1 and the scheduled
+ * Lambda throws (after publishing its metrics) when there is any.
+ */
+export function sweepProblems(report: ReconcileReport): string[] {
+  const problems: string[] = [];
+  for (const c of report.clusterErrors) problems.push(c.message);
+  if (report.unverified.length > 0) problems.push(`${report.unverified.length} sessions or tasks unverified: ECS did not answer for them with certainty; nothing deleted for them`);
+  if (report.holdReason !== undefined) problems.push(`${report.heldDeletes.length} deletes held back: ${report.holdReason}`);
+  if (report.failures.length > 0) problems.push(`${report.failures.length} repairs failed`);
+  return problems;
 }
 
 const ACTION_CONCURRENCY = 8;
@@ -79,22 +118,40 @@ const DEFAULT_ACTIONS_PER_SECOND = 5;
  */
 export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<ReconcileReport> {
   const sessions = await listOurTargetSessions(deps, options);
-  const { tasks, sweptClusters } = await listRunningTasks(deps, options);
+  const listing = await listRunningTasks(deps, options);
+  // Sessions whose task was not listed: ask ECS about that very task before deciding anything.
+  const lookups = tasksToLookUp({
+    tasks: listing.tasks,
+    sessions,
+    targetId: deps.config.session.targetId,
+    ...(listing.sweptClusters ? { sweptClusters: listing.sweptClusters } : {}),
+  });
+  const lookedUp = await describeDirectly(deps, lookups);
+  const unanswered = [...listing.unanswered, ...lookedUp.unanswered];
   const plan = planReconcile({
-    tasks,
+    tasks: listing.tasks,
+    lookedUp: lookedUp.tasks,
+    unanswered,
+    unlistedClusters: listing.unlistedClusters,
     sessions,
     scope: deps.config.scope,
     options: deps.config.session,
     graceMs: deps.config.reconcileGraceSeconds * 1000,
     now: deps.clock.now(),
-    ...(sweptClusters ? { sweptClusters } : {}),
+    maxDeletePercent: options.maxDeletePercent ?? deps.config.reconcileMaxDeletePercent,
+    ...(listing.sweptClusters ? { sweptClusters: listing.sweptClusters } : {}),
   });
+  const tasks = [...listing.tasks, ...lookedUp.tasks];
 
   const states = new Map<string, EniStatus>();
   for (const status of initialStates(tasks, plan.findings)) states.set(eniKey(status.taskArn, status.networkInterfaceId), status);
+  for (const finding of plan.findings) {
+    if (finding.kind === 'mirrored' && finding.networkInterfaceId) deps.knownSessions?.confirm(finding.networkInterfaceId, finding.sessionId);
+  }
   const creates = plan.actions.filter((a): a is Extract<ReconcileAction, { kind: 'create' }> => a.kind === 'create');
   const deletes = plan.actions.filter((a): a is Extract<ReconcileAction, { kind: 'delete' }> => a.kind === 'delete');
   for (const { task, plan: planned } of creates) {
+    deps.knownSessions?.forget(planned.networkInterfaceId);
     states.set(eniKey(task.taskArn, planned.networkInterfaceId), {
       cluster: task.clusterName,
       taskArn: task.taskArn,
@@ -115,6 +172,7 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
 
     // Deletes first: at the account's 10,000-session quota, they make room for the creates.
     await forEachLimited(deletes, ACTION_CONCURRENCY, async ({ session, reason }) => {
+      deps.knownSessions?.forget(session.networkInterfaceId);
       try {
         await limiter.acquire();
         await deps.ec2.deleteSession(session.sessionId);
@@ -152,7 +210,11 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
   const all = [...states.values()];
   const clusters = coverageByCluster(tasks, all, deps);
   const missing = all.filter((s) => s.state === 'missing').length;
+  const unverified = unverifiedEntries(plan.findings, listing.unanswered, tasks);
+  const heldDeletes = (plan.hold?.deletes ?? []).map(({ session, reason }) => ({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason }));
   deps.metrics.count(METRIC.reconcileMissing, missing);
+  deps.metrics.count(METRIC.sweepUnverified, unverified.length);
+  deps.metrics.count(METRIC.sweepDeletesHeld, heldDeletes.length);
   const report: ReconcileReport = {
     dryRun: options.dryRun,
     clusters,
@@ -161,9 +223,45 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     deleted: options.dryRun ? deletes.map(({ session, reason }) => ({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason })) : deleted,
     foreignSessions: plan.findings.filter((f) => f.kind === 'foreign-session'),
     failures,
+    unverified,
+    heldDeletes,
+    ...(plan.hold ? { holdReason: plan.hold.reason } : {}),
+    clusterErrors: listing.unlistedClusters.map((c) => ({ cluster: c.cluster, message: c.reason })),
   };
-  deps.logger.info('sweep finished', { dryRun: options.dryRun, created: created.length, deleted: report.deleted.length, missing, failures: failures.length });
+  deps.logger.info('sweep finished', {
+    dryRun: options.dryRun,
+    created: created.length,
+    deleted: report.deleted.length,
+    missing,
+    failures: failures.length,
+    unverified: unverified.length,
+    held: heldDeletes.length,
+    clusterErrors: report.clusterErrors.length,
+  });
   return report;
+}
+
+/**
+ * The plan's unverified sessions, and the tasks ListTasks listed that no DescribeTasks of this
+ * sweep described (a MISSING or unanswered entry is not a stopped task, and not a clean sweep).
+ */
+function unverifiedEntries(findings: readonly ReconcileFinding[], listingUnanswered: readonly TaskLookupProblem[], described: readonly TaskSnapshot[]): UnverifiedEntry[] {
+  const entries: UnverifiedEntry[] = findings
+    .filter((f) => f.kind === 'unverified')
+    .map((f) => ({
+      ...(f.sessionId ? { sessionId: f.sessionId } : {}),
+      ...(f.networkInterfaceId ? { networkInterfaceId: f.networkInterfaceId } : {}),
+      ...(f.taskArn ? { taskArn: f.taskArn } : {}),
+      reason: f.reason,
+    }));
+  const known = new Set([...described.map((t) => lastPathSegment(t.taskArn)), ...entries.flatMap((e) => (e.taskArn ? [lastPathSegment(e.taskArn)] : []))]);
+  for (const problem of listingUnanswered) {
+    const id = lastPathSegment(problem.arn);
+    if (known.has(id)) continue;
+    known.add(id);
+    entries.push({ taskArn: problem.arn, reason: `listed by ListTasks but DescribeTasks did not describe it (${problem.reason}): not mirrored by this sweep` });
+  }
+  return entries;
 }
 
 async function listOurTargetSessions(deps: AppDeps, options: SweepOptions): Promise<MirrorSession[]> {
@@ -175,20 +273,62 @@ async function listOurTargetSessions(deps: AppDeps, options: SweepOptions): Prom
   return sessions;
 }
 
-/** The running tasks, and which clusters were listed when not all of them were. */
-async function listRunningTasks(deps: AppDeps, options: SweepOptions): Promise<{ tasks: TaskSnapshot[]; sweptClusters?: readonly string[] }> {
+interface Listing {
+  readonly tasks: TaskSnapshot[];
+  readonly sweptClusters?: readonly string[];
+  readonly unanswered: TaskLookupProblem[];
+  readonly unlistedClusters: ClusterProblem[];
+}
+
+/**
+ * The running tasks, which clusters were listed when not all of them were, and what could not be
+ * read: a cluster that fails (`ClusterNotFoundException` for a typo) is named and skipped, and the
+ * sweep goes on with the others.
+ */
+async function listRunningTasks(deps: AppDeps, options: SweepOptions): Promise<Listing> {
   const ecs = await deps.ecs();
   const configured = options.clusters?.length ? options.clusters : deps.config.scope.clusters;
   const clusters = configured.length > 0 ? configured : await ecs.listClusterArns();
   const tasks: TaskSnapshot[] = [];
+  const unanswered: TaskLookupProblem[] = [];
+  const unlistedClusters: ClusterProblem[] = [];
   for (const cluster of clusters) {
-    // ListTasks pages hold 100 ARNs, DescribeTasks takes 100: one describe per page, the minimum.
-    for await (const arns of ecs.listTaskArns(cluster, 'RUNNING')) {
-      tasks.push(...(await ecs.describeTasks(cluster, arns)).tasks);
-      options.onProgress?.({ stage: 'tasks', done: tasks.length });
+    try {
+      // ListTasks pages hold 100 ARNs, DescribeTasks takes 100: one describe per page, the minimum.
+      for await (const arns of ecs.listTaskArns(cluster, 'RUNNING')) {
+        const described = await ecs.describeTasks(cluster, arns);
+        tasks.push(...described.tasks);
+        unanswered.push(...described.failures);
+        options.onProgress?.({ stage: 'tasks', done: tasks.length });
+      }
+    } catch (error) {
+      if (!(error instanceof MirrorError)) throw error;
+      const reason = error.kind === 'cluster-not-found' ? `cluster '${clusterNameOf(cluster)}' not found` : `cluster '${clusterNameOf(cluster)}' could not be listed: ${error.awsCode ?? error.kind}: ${error.message}`;
+      // Info, not error: the report carries it, and the CLI's one-line error names it.
+      deps.logger.info('cluster not swept', { cluster, reason });
+      unlistedClusters.push({ cluster, reason });
     }
   }
-  return configured.length > 0 ? { tasks, sweptClusters: configured } : { tasks };
+  return { tasks, unanswered, unlistedClusters, ...(configured.length > 0 ? { sweptClusters: configured } : {}) };
+}
+
+/** DescribeTasks for the tasks our sessions name; a call that fails leaves its tasks unanswered, never gone. */
+async function describeDirectly(deps: AppDeps, lookups: readonly TaskLookup[]): Promise<{ tasks: TaskSnapshot[]; unanswered: TaskLookupProblem[] }> {
+  const tasks: TaskSnapshot[] = [];
+  const unanswered: TaskLookupProblem[] = [];
+  if (lookups.length === 0) return { tasks, unanswered };
+  const ecs = await deps.ecs();
+  for (const { cluster, taskArns } of lookups) {
+    try {
+      const described = await ecs.describeTasks(cluster, taskArns);
+      tasks.push(...described.tasks);
+      unanswered.push(...described.failures);
+    } catch (error) {
+      if (!(error instanceof MirrorError)) throw error;
+      unanswered.push(...taskArns.map((arn) => ({ arn, reason: `${error.awsCode ?? error.kind}: ${error.message}` })));
+    }
+  }
+  return { tasks, unanswered };
 }
 
 async function sessionsOnEnis(deps: AppDeps, eniIds: readonly string[]): Promise<Map<string, MirrorSession[]>> {
@@ -201,57 +341,25 @@ async function sessionsOnEnis(deps: AppDeps, eniIds: readonly string[]): Promise
 }
 
 type CreateAction = Extract<ReconcileAction, { kind: 'create' }>;
-type CreateAttempt = { readonly ok: true; readonly result: EniResult } | { readonly ok: false; readonly error: unknown };
 
 /**
- * Creates through the event path's own mirrorEni (same plan, same client token, so a sweep
- * racing the event path cannot make a second session). A token used before returns the first
- * session even after someone deleted it, so the sessions obtained are then checked in one
- * describe, and any that no longer exists is created anew under a token of this sweep's own.
+ * Creates through the event path's own create path (same plan, same client token, so a sweep
+ * racing the event path cannot make a second session; the same check for replayed tokens).
  */
 async function createMissing(
   creates: readonly CreateAction[],
   deps: AppDeps,
   limiter: RateLimiter,
   progressed: () => void,
-): Promise<Map<string, CreateAttempt>> {
-  const outcomes = new Map<string, CreateAttempt>();
-  if (creates.length === 0) return outcomes;
+): Promise<Map<string, MirrorAttempt>> {
+  if (creates.length === 0) return new Map();
   const fresh = await sessionsOnEnis(deps, creates.map((c) => c.plan.networkInterfaceId));
-  await forEachLimited(creates, ACTION_CONCURRENCY, async ({ task, plan: planned }) => {
-    const eniId = planned.networkInterfaceId;
-    try {
-      await limiter.acquire();
-      outcomes.set(eniId, { ok: true, result: await mirrorEni(task, eniId, fresh.get(eniId) ?? [], deps) });
-    } catch (error) {
-      outcomes.set(eniId, { ok: false, error });
-    }
-    progressed();
-  });
-
-  const createdSessionOf = (eniId: string): string | undefined => {
-    const attempt = outcomes.get(eniId);
-    return attempt?.ok && attempt.result.outcome === 'created' ? attempt.result.sessionId : undefined;
-  };
-  const obtained = creates.flatMap(({ plan: planned }) => createdSessionOf(planned.networkInterfaceId) ?? []);
-  if (obtained.length === 0) return outcomes;
-  const live = new Set((await deps.ec2.findSessionsByIds(obtained)).map((s) => s.sessionId));
-  const replayed = creates.filter(({ plan: planned }) => {
-    const sessionId = createdSessionOf(planned.networkInterfaceId);
-    return sessionId !== undefined && !live.has(sessionId);
-  });
-  await forEachLimited(replayed, ACTION_CONCURRENCY, async ({ task, plan: planned }) => {
-    const eniId = planned.networkInterfaceId;
-    deps.logger.warn('client token replayed a deleted session; creating a new one', { taskArn: task.taskArn, networkInterfaceId: eniId });
-    try {
-      await limiter.acquire();
-      const replacement = withGeneration(planForEni(task, eniId, fresh.get(eniId) ?? [], deps), deps.config.session, deps.clock.now());
-      const session = await createWhenEniVisible(replacement, deps);
-      outcomes.set(eniId, { ok: true, result: { networkInterfaceId: eniId, outcome: 'created', sessionId: session.sessionId } });
-    } catch (error) {
-      outcomes.set(eniId, { ok: false, error });
-    }
-  });
+  const outcomes = await mirrorEnisVerified(
+    creates.map(({ task, plan: planned }) => ({ task, networkInterfaceId: planned.networkInterfaceId, sessionsOnEni: fresh.get(planned.networkInterfaceId) ?? [] })),
+    deps,
+    { concurrency: ACTION_CONCURRENCY, beforeCreate: () => limiter.acquire() },
+  );
+  for (let i = 0; i < creates.length; i++) progressed();
   return outcomes;
 }
 
@@ -275,6 +383,7 @@ const STATE_OF_FINDING: Readonly<Record<ReconcileFinding['kind'], EniState | und
   unsupported: 'unsupported',
   'not-attached': 'not-attached',
   pending: 'missing',
+  unverified: undefined,
   'foreign-session': undefined,
   'out-of-scope': undefined,
 };

@@ -25,6 +25,17 @@ export function formatReport(report: ReconcileReport, mode: 'status' | 'reconcil
     lines.push('', 'foreign sessions (left alone):');
     for (const f of report.foreignSessions) lines.push(`  ${f.sessionId ?? '-'}  ${f.networkInterfaceId ?? '-'}  ${f.reason}`);
   }
+  if (report.unverified.length > 0) {
+    lines.push('', 'unverified (kept; ECS did not answer for them with certainty):');
+    for (const u of report.unverified) {
+      lines.push(`  ${u.sessionId ?? '-'}  ${u.networkInterfaceId ?? '-'}  ${u.taskArn ? lastPathSegment(u.taskArn) : '-'}  unverified: ${u.reason}`);
+    }
+  }
+  if (report.holdReason !== undefined) {
+    lines.push('', `held back (${report.heldDeletes.length} deletes not made): ${report.holdReason}`);
+    for (const d of report.heldDeletes) lines.push(`  held ${d.sessionId} on ${d.networkInterfaceId}: ${d.reason}`);
+  }
+  for (const c of report.clusterErrors) lines.push(`  CLUSTER NOT SWEPT ${c.cluster}: ${c.message}`);
   if (mode === 'reconcile') {
     const verb = report.dryRun ? 'would delete' : 'deleted';
     lines.push('', report.dryRun ? 'dry run: nothing changed' : `created ${report.created.length}, deleted ${report.deleted.length}`);

@@ -2,7 +2,7 @@ import { FILTER_ID_PATTERN, LAUNCH_TYPES, TARGET_ID_PATTERN } from '../contract/
 import { ENV, ENV_ALIASES } from '../contract/variables.js';
 import { ConfigError } from '../core/errors.js';
 import type { SessionOptions } from '../core/plan.js';
-import type { ScopeConfig } from '../core/scope.js';
+import { invalidScopeName, type ScopeConfig } from '../core/scope.js';
 
 export type UnsupportedPolicyName = 'report' | 'stop-task';
 
@@ -55,6 +55,8 @@ export interface MirrorConfig {
   readonly awsTimeouts: AwsTimeouts;
   /** The sweep leaves tasks younger than this to the event path; 0 = sweep every task. */
   readonly reconcileGraceSeconds: number;
+  /** Circuit breaker of the sweep: most of our sessions (percent) one sweep deletes. */
+  readonly reconcileMaxDeletePercent: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -113,7 +115,9 @@ export function loadConfig(env: Environment): MirrorConfig {
       requestMs: read.integer(ENV.awsRequestTimeoutMs, 1, 900_000) ?? DEFAULT_AWS_TIMEOUTS.requestMs,
     },
     reconcileGraceSeconds: read.integer(ENV.reconcileGraceSeconds, 0, 86_400) ?? 0,
+    reconcileMaxDeletePercent: read.integer(ENV.reconcileMaxDeletePercent, 0, 100) ?? 10,
   };
+  checkScopeNames(config.scope, problems);
   const createRate = read.number(ENV.createRate, 0.1, 1000);
   if (problems.length > 0) throw new ConfigError(problems);
   return createRate === undefined ? config : { ...config, createRatePerSecond: createRate };
@@ -127,6 +131,24 @@ export function loadConfig(env: Environment): MirrorConfig {
  */
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
 const WHOLE_DECIMAL = /^-?[0-9]+$/;
+
+/**
+ * A scope entry ECS cannot hold (a `;` instead of a `,`, a stray quote) matches no task, so the
+ * event path would ignore every task and the sweep delete every session: refuse it at start.
+ */
+function checkScopeNames(scope: ScopeConfig, problems: string[]): void {
+  const lists = [
+    [ENV.clusters, 'cluster', scope.clusters],
+    [ENV.services, 'service', scope.services],
+    [ENV.families, 'family', scope.families],
+  ] as const;
+  for (const [variable, kind, names] of lists) {
+    for (const name of names) {
+      const problem = invalidScopeName(kind, name);
+      if (problem !== undefined) problems.push(`${variable}: ${problem}`);
+    }
+  }
+}
 
 class EnvReader {
   constructor(

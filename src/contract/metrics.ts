@@ -15,6 +15,12 @@ export const METRIC = {
   reconcileCreated: 'ReconcileCreated',
   reconcileDeleted: 'ReconcileDeleted',
   reconcileMissing: 'ReconcileMissing',
+  /** Sessions of ours a sweep kept because ECS said nothing certain about their tasks. */
+  sweepUnverified: 'SweepUnverified',
+  /** Deletes a sweep refused (circuit breaker, scope matching nothing). */
+  sweepDeletesHeld: 'SweepDeletesHeld',
+  /** Task events whose task the scope excludes: a scope that excludes everything shows here. */
+  outOfScope: 'OutOfScope',
   coverage: 'Coverage',
 } as const;
 

@@ -22,6 +22,7 @@ export const ENV = {
   awsConnectTimeoutMs: 'MIRROR_AWS_CONNECT_TIMEOUT_MS',
   awsRequestTimeoutMs: 'MIRROR_AWS_REQUEST_TIMEOUT_MS',
   reconcileGraceSeconds: 'MIRROR_RECONCILE_GRACE_SECONDS',
+  reconcileMaxDeletePercent: 'MIRROR_RECONCILE_MAX_DELETE_PERCENT',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
@@ -53,4 +54,5 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.awsConnectTimeoutMs, 'Milliseconds to establish a connection to an AWS endpoint, per attempt. Default 3000.'],
   [ENV.awsRequestTimeoutMs, 'Milliseconds for one attempt of an AWS call, connection included; a timed-out attempt is retried. Default 5000.'],
   [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
+  [ENV.reconcileMaxDeletePercent, 'Circuit breaker: a sweep planning to delete more than this share (0..100) of our sessions deletes none and fails. Default 10.'],
 ];

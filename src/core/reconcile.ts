@@ -1,7 +1,7 @@
 import { planSessionForEni, type PlannedSession, type SessionOptions } from './plan.js';
-import { checkScope, type ScopeConfig } from './scope.js';
+import { checkScope, ECS_NAME_PATTERN, type ScopeConfig } from './scope.js';
 import { CLUSTER_TAG, isManagedSession, isOurSession, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG, type MirrorSession } from './session.js';
-import { ATTACHED, clusterNameOf, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from './task.js';
+import { ATTACHED, clusterNameOf, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from './task.js';
 
 /**
  * Everything the sweep saw. List the sessions BEFORE the tasks: a session listed first belongs to
@@ -28,13 +28,44 @@ export interface ReconcileInput {
   readonly graceMs?: number;
   /** Epoch ms of the sweep, for `graceMs`. */
   readonly now?: number;
+  /**
+   * Tasks described in this sweep although ListTasks(RUNNING) did not list them: the tasks our
+   * sessions' tags name, asked about directly so that a session is deleted only on what ECS says
+   * about its own task. One that turns out to be running proves the listing incomplete.
+   */
+  readonly lookedUp?: readonly TaskSnapshot[];
+  /** Tasks ECS was asked about in this sweep and did not describe (MISSING, not answered, …). */
+  readonly unanswered?: readonly TaskLookupProblem[];
+  /** Clusters whose tasks could not be listed in this sweep (not found, failed): nothing about them is known. */
+  readonly unlistedClusters?: readonly ClusterProblem[];
+  /**
+   * The circuit breaker: when the deletes planned exceed this share (percent) of our sessions,
+   * none is made (see `holdMassDeletes`). Absent = no breaker.
+   */
+  readonly maxDeletePercent?: number;
+}
+
+/** A task asked about and not described: ECS's reason (`MISSING`) or `NOT_ANSWERED`. */
+export interface TaskLookupProblem {
+  readonly arn: string;
+  readonly reason: string;
+}
+
+export interface ClusterProblem {
+  /** As configured or listed: a name or an ARN. */
+  readonly cluster: string;
+  readonly reason: string;
 }
 
 export type ReconcileAction =
   | { readonly kind: 'create'; readonly task: TaskSnapshot; readonly plan: PlannedSession }
   | { readonly kind: 'delete'; readonly session: MirrorSession; readonly reason: string };
 
-export type ReconcileFindingKind = 'foreign-session' | 'unsupported' | 'not-attached' | 'out-of-scope' | 'mirrored' | 'pending';
+/**
+ * `unverified`: a session of ours that ECS said nothing certain about in this sweep (its task was
+ * not described, or the listing was shown incomplete); it is kept, and the sweep must not pass.
+ */
+export type ReconcileFindingKind = 'foreign-session' | 'unsupported' | 'not-attached' | 'out-of-scope' | 'mirrored' | 'pending' | 'unverified';
 
 /** Something the sweep noticed and will not change: for logs, metrics and `status`. */
 export interface ReconcileFinding {
@@ -45,9 +76,19 @@ export interface ReconcileFinding {
   readonly reason: string;
 }
 
+export type DeleteAction = Extract<ReconcileAction, { kind: 'delete' }>;
+
+/** Deletes the sweep planned and refuses to make, and why: the sweep reports them and fails. */
+export interface DeleteHold {
+  readonly reason: string;
+  readonly deletes: readonly DeleteAction[];
+}
+
 export interface ReconcilePlan {
+  /** What to do; held deletes are not among them. */
   readonly actions: ReconcileAction[];
   readonly findings: ReconcileFinding[];
+  readonly hold?: DeleteHold;
 }
 
 export const DELETE_REASON_NOT_RUNNING = 'ENI no longer belongs to a running task';
@@ -59,6 +100,14 @@ type EniOwner =
   | { readonly state: 'not-running'; readonly task: TaskSnapshot };
 
 /**
+ * A task that is stopping or stopped: ECS's own word that its ENI leaves the task. A task still
+ * RUNNING whose desired status is STOPPED is on its way out: no new session, ours may go.
+ */
+function isRunningTask(task: TaskSnapshot): boolean {
+  return MIRRORABLE_TASK_STATUSES.has(task.lastStatus) && task.desiredStatus !== 'STOPPED';
+}
+
+/**
  * The diff of the periodic sweep: create what the event path missed, delete our sessions that no
  * longer mirror an in-scope running task. A session without our managed tag, or managed for
  * another target, is never in an action. Output is sorted by task ARN, then ENI, so two sweeps
@@ -66,13 +115,15 @@ type EniOwner =
  */
 export function planReconcile(input: ReconcileInput): ReconcilePlan {
   const { options } = input;
-  const tasks = newestPerTask(input.tasks);
+  const listedArns = new Set(input.tasks.map((t) => t.taskArn));
+  const tasks = newestPerTask([...input.tasks, ...(input.lookedUp ?? [])]);
+  const describedByArn = new Map(tasks.map((t) => [t.taskArn, t]));
   const owners = new Map<string, EniOwner>();
   const findings: Keyed<ReconcileFinding>[] = [];
   const actions: Keyed<ReconcileAction>[] = [];
 
   for (const task of tasks) {
-    const mirrorable = MIRRORABLE_TASK_STATUSES.has(task.lastStatus);
+    const mirrorable = isRunningTask(task);
     const scope = mirrorable ? checkScope(task, input.scope) : undefined;
     if (scope !== undefined && !scope.inScope) {
       findings.push(keyed(task.taskArn, '', { kind: 'out-of-scope', taskArn: task.taskArn, reason: scope.reason }));
@@ -132,7 +183,28 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       continue;
     }
     if (owner === undefined && swept !== undefined && !swept.has(session.tags[CLUSTER_TAG] ?? '')) continue;
-    const deleteReason = reasonToDelete(owner);
+    // A task younger than the grace may be missing from ListTasks by ECS's own lag: no alarm for it.
+    const doubt = owner === undefined || isYoung(owner.task, input) ? undefined : doubtAboutListing(owner, listedArns);
+    if (doubt !== undefined) {
+      findings.push(keyed(taskKey, session.networkInterfaceId, {
+        kind: 'unverified',
+        taskArn: owner?.task.taskArn,
+        networkInterfaceId: session.networkInterfaceId,
+        sessionId: session.sessionId,
+        reason: doubt,
+      }));
+    }
+    const deleteReason = owner === undefined ? reasonToDeleteUnowned(session, describedByArn) : reasonToDelete(owner);
+    if (deleteReason === undefined && owner === undefined) {
+      findings.push(keyed(taskKey, session.networkInterfaceId, {
+        kind: 'unverified',
+        ...(session.tags[TASK_ARN_TAG] ? { taskArn: session.tags[TASK_ARN_TAG] } : {}),
+        networkInterfaceId: session.networkInterfaceId,
+        sessionId: session.sessionId,
+        reason: whyUnverified(session, input),
+      }));
+      continue;
+    }
     if (deleteReason !== undefined) {
       actions.push(keyed(taskKey, session.networkInterfaceId, { kind: 'delete', session, reason: deleteReason }, session.sessionId));
       continue;
@@ -182,7 +254,131 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
     }
   }
 
-  return { actions: sortByKey(actions), findings: sortByKey(findings) };
+  const sorted = sortByKey(actions);
+  const hold = holdDeletes(sorted, input, tasks.filter((t) => listedArns.has(t.taskArn)));
+  if (hold === undefined) return { actions: sorted, findings: sortByKey(findings) };
+  return { actions: sorted.filter((a) => a.kind !== 'delete'), findings: sortByKey(findings), hold };
+}
+
+/**
+ * Deletes the sweep refuses to make although each has its evidence, because the whole set looks
+ * like a mistake rather than churn:
+ * - the scope names services or families that no listed task has (a typo deletes everything);
+ * - every configured cluster failed to list;
+ * - the circuit breaker: more than `maxDeletePercent` of our sessions at once (at least one
+ *   delete is always allowed unless the limit is 0, so that small fleets still clean up).
+ * All deletes are held rather than the first N: when the plan is wrong, any share of it is harm.
+ * A stateless "second sweep agreeing" is not possible without somewhere to keep state (our IAM
+ * cannot tag sessions after creation), and a second read would agree with a typo anyway: the
+ * agreement is an operator's sweep with a raised limit (`--max-delete-percent`).
+ */
+function holdDeletes(actions: readonly ReconcileAction[], input: ReconcileInput, listed: readonly TaskSnapshot[]): DeleteHold | undefined {
+  const deletes = actions.filter((a): a is DeleteAction => a.kind === 'delete');
+  if (deletes.length === 0) return undefined;
+  const nothingMatches = scopeMatchingNothing(input, listed);
+  if (nothingMatches !== undefined) return { reason: `${nothingMatches}: refusing to delete`, deletes };
+  if (input.maxDeletePercent === undefined) return undefined;
+  const ours = input.sessions.filter((s) => isOurSession(s, input.options.targetId)).length;
+  const allowed = input.maxDeletePercent === 0 ? 0 : Math.max(1, Math.floor((ours * input.maxDeletePercent) / 100));
+  if (deletes.length <= allowed) return undefined;
+  return {
+    reason: `circuit breaker: ${deletes.length} of our ${ours} sessions to delete, more than ${input.maxDeletePercent}% (${allowed}); nothing deleted — rerun with a higher --max-delete-percent if this is intended`,
+    deletes,
+  };
+}
+
+/** Why the configured scope looks like it means nothing in this account, if it does. */
+function scopeMatchingNothing(input: ReconcileInput, listed: readonly TaskSnapshot[]): string | undefined {
+  const { scope } = input;
+  const failed = new Set((input.unlistedClusters ?? []).map((c) => c.cluster));
+  if (scope.clusters.length > 0 && scope.clusters.every((c) => failed.has(c))) return `no cluster of MIRROR_CLUSTERS (${scope.clusters.join(', ')}) could be listed`;
+  if (listed.length === 0) return undefined;
+  if (scope.services.length > 0 && !listed.some((t) => t.serviceName !== undefined && scope.services.includes(t.serviceName))) {
+    return `MIRROR_SERVICES (${scope.services.join(', ')}) matches no service of the ${listed.length} tasks listed`;
+  }
+  if (scope.families.length > 0 && !listed.some((t) => t.family !== undefined && scope.families.includes(t.family))) {
+    return `MIRROR_FAMILIES (${scope.families.join(', ')}) matches no task definition family of the ${listed.length} tasks listed`;
+  }
+  return undefined;
+}
+
+/** A task ECS describes as running, that ListTasks(RUNNING) left out: the listing cannot be trusted. */
+function doubtAboutListing(owner: EniOwner, listedArns: ReadonlySet<string>): string | undefined {
+  if (owner.state !== 'wanted' || listedArns.has(owner.task.taskArn)) return undefined;
+  return `task ${owner.task.taskId} is ${owner.task.lastStatus} (DescribeTasks) but ListTasks did not list it: the listing of cluster '${owner.task.clusterName}' is incomplete; session kept`;
+}
+
+/**
+ * A session of ours whose ENI no described task claims: deleted only when its own task (named by
+ * its tag) was described in this sweep, i.e. ECS said the task no longer uses this ENI.
+ */
+function reasonToDeleteUnowned(session: MirrorSession, describedByArn: ReadonlyMap<string, TaskSnapshot>): string | undefined {
+  const taskArn = session.tags[TASK_ARN_TAG];
+  const task = taskArn === undefined ? undefined : describedByArn.get(taskArn);
+  if (task === undefined) return undefined;
+  if (!isRunningTask(task)) return `${DELETE_REASON_NOT_RUNNING} (task ${task.taskId} is ${task.lastStatus})`;
+  return `${DELETE_REASON_NOT_RUNNING} (task ${task.taskId} is ${task.lastStatus} with other ENIs)`;
+}
+
+function whyUnverified(session: MirrorSession, input: ReconcileInput): string {
+  const taskArn = session.tags[TASK_ARN_TAG];
+  const cluster = session.tags[CLUSTER_TAG];
+  const unlisted = (input.unlistedClusters ?? []).find((c) => cluster !== undefined && clusterNameOf(c.cluster) === cluster);
+  if (unlisted !== undefined) return `cluster '${cluster ?? ''}' could not be listed (${unlisted.reason}); session kept`;
+  if (taskArn === undefined) return 'session has no task ARN tag, so ECS cannot be asked about its task; session kept';
+  const problem = (input.unanswered ?? []).find((p) => p.arn === taskArn || lastPathSegment(p.arn) === lastPathSegment(taskArn));
+  if (problem !== undefined) return `DescribeTasks did not describe task ${lastPathSegment(taskArn)} (${problem.reason}); session kept`;
+  return `task ${lastPathSegment(taskArn)} could not be asked about (tag cannot be resolved to a task); session kept`;
+}
+
+/** A task ARN as our tag holds it: `arn:…:task/<cluster>/<id>`, or the old `arn:…:task/<id>`. */
+const TASK_ARN_PATTERN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9-]{1,64})$/;
+
+/** DescribeTasks takes at most 100 tasks, all of one cluster. */
+export const DESCRIBE_TASKS_BATCH = 100;
+
+export interface TaskLookup {
+  readonly cluster: string;
+  readonly taskArns: readonly string[];
+}
+
+export interface LookupInput {
+  /** The tasks listed (and described) so far in this sweep. */
+  readonly tasks: readonly TaskSnapshot[];
+  readonly sessions: readonly MirrorSession[];
+  readonly targetId: string;
+  readonly sweptClusters?: readonly string[];
+}
+
+/**
+ * The tasks the sweep must describe itself before it may delete anything: those named by the
+ * tags of our sessions whose ENI no listed task claims. Not being listed is no evidence; ECS
+ * describing the task as stopped, or running with other ENIs, is. A tag that does not hold a
+ * whole task ARN (values cut to EC2's 256 characters, or no tag) cannot be asked about: its
+ * session is left unverified by planReconcile. Batches of at most 100, one cluster each.
+ */
+export function tasksToLookUp(input: LookupInput): TaskLookup[] {
+  const claimed = new Set(input.tasks.flatMap((t) => t.enis.flatMap((e) => e.networkInterfaceId ?? [])));
+  const described = new Set(input.tasks.map((t) => t.taskArn));
+  const swept = input.sweptClusters === undefined ? undefined : new Set(input.sweptClusters.map(clusterNameOf));
+  const byCluster = new Map<string, Set<string>>();
+  for (const session of input.sessions) {
+    if (!isOurSession(session, input.targetId) || claimed.has(session.networkInterfaceId)) continue;
+    if (swept !== undefined && !swept.has(session.tags[CLUSTER_TAG] ?? '')) continue;
+    const taskArn = session.tags[TASK_ARN_TAG];
+    const match = taskArn === undefined ? null : TASK_ARN_PATTERN.exec(taskArn);
+    if (taskArn === undefined || match === null || described.has(taskArn)) continue;
+    const cluster = match[1] ?? session.tags[CLUSTER_TAG];
+    if (cluster === undefined || !ECS_NAME_PATTERN.test(cluster)) continue;
+    const arns = byCluster.get(cluster) ?? new Set<string>();
+    byCluster.set(cluster, arns.add(taskArn));
+  }
+  const lookups: TaskLookup[] = [];
+  for (const [cluster, arns] of [...byCluster.entries()].sort(([a], [b]) => compare(a, b))) {
+    const sorted = [...arns].sort(compare);
+    for (let start = 0; start < sorted.length; start += DESCRIBE_TASKS_BATCH) lookups.push({ cluster, taskArns: sorted.slice(start, start + DESCRIBE_TASKS_BATCH) });
+  }
+  return lookups;
 }
 
 function isYoung(task: TaskSnapshot, input: ReconcileInput): boolean {
@@ -191,8 +387,7 @@ function isYoung(task: TaskSnapshot, input: ReconcileInput): boolean {
   return Number.isFinite(createdAt) && input.now - createdAt < input.graceMs;
 }
 
-function reasonToDelete(owner: EniOwner | undefined): string | undefined {
-  if (owner === undefined) return DELETE_REASON_NOT_RUNNING;
+function reasonToDelete(owner: EniOwner): string | undefined {
   if (owner.state === 'not-running') return `${DELETE_REASON_NOT_RUNNING} (task ${owner.task.taskId} is ${owner.task.lastStatus})`;
   if (owner.state === 'out-of-scope') return `task out of scope: ${owner.reason}`;
   return undefined;

@@ -22,6 +22,23 @@ export const ALL_IN_SCOPE: ScopeConfig = Object.freeze({
   requiredTags: Object.freeze({}),
 });
 
+/**
+ * ECS's naming rule for clusters, services and task definition families alike: up to 255
+ * letters (upper or lower case), digits, hyphens and underscores.
+ */
+export const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** A cluster ARN: `arn:<partition>:ecs:<region>:<account>:cluster/<name>`. */
+export const CLUSTER_ARN_PATTERN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+
+/** A scope entry that cannot name anything in ECS (a typo such as `api;worker`): why, or undefined when valid. */
+export function invalidScopeName(kind: 'cluster' | 'service' | 'family', value: string): string | undefined {
+  if (kind === 'cluster' && (ECS_NAME_PATTERN.test(value) || CLUSTER_ARN_PATTERN.test(value))) return undefined;
+  if (kind !== 'cluster' && ECS_NAME_PATTERN.test(value)) return undefined;
+  const what = kind === 'cluster' ? 'a valid cluster name or cluster ARN' : kind === 'service' ? 'a valid service name' : 'a valid task definition family';
+  return `'${value}' is not ${what} (up to 255 letters, digits, hyphens and underscores${kind === 'cluster' ? ', or arn:aws:ecs:<region>:<account>:cluster/<name>' : ''})`;
+}
+
 export type ScopeDecision = { readonly inScope: true } | { readonly inScope: false; readonly reason: string };
 
 const IN_SCOPE: ScopeDecision = Object.freeze({ inScope: true });

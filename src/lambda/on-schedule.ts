@@ -1,5 +1,5 @@
 import { METRIC } from '../app/deps.js';
-import { reconcile, type ReconcileReport } from '../app/reconcile.js';
+import { reconcile, sweepProblems, type ReconcileReport } from '../app/reconcile.js';
 import { lambdaDeps } from './lambda-deps.js';
 
 /** Overall coverage of the sweep, for the dashboard: mirrored / mirrorable ENIs, in percent. */
@@ -10,8 +10,11 @@ export function overallCoverage(report: ReconcileReport): number {
 }
 
 /**
- * The scheduled sweep. Throws when any repair failed, so that the function's Errors alarm
- * fires; what it did is logged either way.
+ * The scheduled sweep. Throws when it was not a clean one (a repair failed, a session could not
+ * be verified, deletes were held back, a cluster could not be listed), so that the function's
+ * Errors alarm fires; the metrics are published first (the `finally`), and what it did is logged
+ * either way. The circuit breaker holds on every run until an operator sweeps with a raised
+ * limit: a scheduled run has nowhere to remember that a previous one agreed.
  */
 export const handler = async (): Promise<ReconcileReport> => {
   const app = lambdaDeps();
@@ -19,9 +22,11 @@ export const handler = async (): Promise<ReconcileReport> => {
     const report = await reconcile(app, { dryRun: false, ...(app.config.createRatePerSecond ? { actionsPerSecond: app.config.createRatePerSecond } : {}) });
     app.metrics.percent(METRIC.coverage, overallCoverage(report));
     app.logger.info('reconcile report', { clusters: report.clusters, created: report.created.length, deleted: report.deleted.length, unmirrored: report.unmirrored.length });
-    if (report.failures.length > 0) {
-      app.logger.error('reconcile could not repair everything', { failures: report.failures });
-      throw new Error(`reconcile: ${report.failures.length} repairs failed; first: ${report.failures[0]?.message}`);
+    const problems = sweepProblems(report);
+    if (problems.length > 0) {
+      app.logger.error('reconcile was not clean', { problems, failures: report.failures, unverified: report.unverified, heldDeletes: report.heldDeletes });
+      const first = report.failures[0]?.message ?? report.unverified[0]?.reason;
+      throw new Error(`reconcile: ${problems.join('; ')}${first === undefined ? '' : `; first: ${first}`}`);
     }
     return report;
   } finally {

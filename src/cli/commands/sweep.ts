@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { reconcile, type ReconcileReport, type SweepProgress } from '../../app/reconcile.js';
+import { reconcile, sweepProblems, type ReconcileReport, type SweepProgress } from '../../app/reconcile.js';
 import { MirrorError } from '../../core/errors.js';
+import { invalidScopeName } from '../../core/scope.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 import { formatReport } from '../format-report.js';
@@ -10,6 +11,7 @@ interface SweepCliOptions extends AwsCliOptions {
   readonly json?: boolean;
   readonly dryRun?: boolean;
   readonly rate?: string;
+  readonly maxDeletePercent?: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -28,12 +30,21 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<Reco
   const deps = cliAppDeps(options);
   const rate = options.rate === undefined ? undefined : Number(options.rate);
   if (rate !== undefined && !(rate > 0 && rate <= 1000)) throw new CliError(`--rate: '${options.rate}' is not a number from 0 (exclusive) to 1000`, EXIT_USAGE);
+  const maxDeletePercent = options.maxDeletePercent === undefined ? undefined : Number(options.maxDeletePercent);
+  if (maxDeletePercent !== undefined && !(/^\d+$/.test(options.maxDeletePercent ?? '') && maxDeletePercent <= 100)) {
+    throw new CliError(`--max-delete-percent: '${options.maxDeletePercent}' is not a whole number from 0 to 100`, EXIT_USAGE);
+  }
+  for (const cluster of options.cluster ?? []) {
+    const problem = invalidScopeName('cluster', cluster);
+    if (problem !== undefined) throw new CliError(`--cluster: ${problem}`, EXIT_USAGE);
+  }
   const onProgress = progressReporter();
   try {
     return await reconcile(deps, {
       dryRun,
       ...(options.cluster ? { clusters: options.cluster } : {}),
       ...(rate === undefined ? {} : { actionsPerSecond: rate }),
+      ...(maxDeletePercent === undefined ? {} : { maxDeletePercent }),
       ...(onProgress ? { onProgress } : {}),
     });
   } catch (error) {
@@ -47,7 +58,8 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<Reco
 
 function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status' | 'reconcile'): void {
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, mode));
-  if (report.failures.length > 0) throw new CliError(`${report.failures.length} repairs failed (see above)`, EXIT_FAILURE);
+  const problems = sweepProblems(report);
+  if (problems.length > 0) throw new CliError(`${problems.join('; ')} (see above)`, EXIT_FAILURE);
 }
 
 export function reconcileCommand(): Command {
@@ -57,6 +69,7 @@ export function reconcileCommand(): Command {
       .option('--dry-run', 'report what would change, change nothing')
       .option('--cluster <name...>', 'clusters to sweep, names or ARNs (repeatable or comma-separated; default MIRROR_CLUSTERS, else all)', collect)
       .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', '5')
+      .option('--max-delete-percent <n>', 'circuit breaker: delete nothing when more than n% of our sessions would go (default MIRROR_RECONCILE_MAX_DELETE_PERCENT, else 10)')
       .option('--json', 'print the report as one JSON document'),
   ).action(async (options: SweepCliOptions) => {
     print(await runSweep(options, options.dryRun === true), options, 'reconcile');

@@ -44,7 +44,7 @@ describe('handleTaskEvents: creating sessions', () => {
     const [session] = [...ec2.sessions.values()];
     expect(session).toMatchObject({ networkInterfaceId: ENI, targetId: TARGET, filterId: FILTER, sessionNumber: 1 });
     expect(session?.tags[MANAGED_TAG]).toBe('true');
-    expect(ec2.calls).toEqual(['describe', 'create']);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find']);
     expect(metrics.get('SessionCreated')).toBe(1);
   });
 
@@ -65,7 +65,7 @@ describe('handleTaskEvents: creating sessions', () => {
     const running = taskEvent({ lastStatus: 'RUNNING', version: 3 });
     const results = await handleTaskEvents([pending, running, running], deps());
 
-    expect(ec2.calls).toEqual(['describe', 'create']);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find']);
     expect(new Set(results.map((r) => r.enis[0]?.sessionId)).size).toBe(1);
     expect(results.every((r) => r.failure === undefined)).toBe(true);
   });
@@ -124,6 +124,21 @@ describe('handleTaskEvents: what it does not act on', () => {
     const [result] = await handleTaskEvents([taskEvent({ cluster: 'dev' })], deps({ MIRROR_CLUSTERS: 'prod' }));
     expect(result?.enis[0]?.outcome).toBe('out-of-scope');
     expect(ec2.calls).toEqual([]);
+    expect(metrics.get('OutOfScope')).toBe(1);
+  });
+
+  it('recreates under a fresh token a session EC2 replays for a token whose session was deleted', async () => {
+    const [first] = await handleTaskEvents([taskEvent()], deps());
+    const deletedId = first?.enis[0]?.sessionId ?? '';
+    await ec2.deleteSession(deletedId);
+    ec2.calls.length = 0;
+
+    const [again] = await handleTaskEvents([taskEvent()], deps());
+
+    const [live] = [...ec2.sessions.values()];
+    expect(again?.enis[0]).toMatchObject({ outcome: 'created', sessionId: live?.sessionId });
+    expect(live?.sessionId).not.toBe(deletedId);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find', 'create']);
   });
 
   it('ignores a RUNNING event superseded by a STOPPED one in the same batch', async () => {
@@ -256,7 +271,7 @@ describe('handleTaskEvents: memory of a warm process', () => {
     await handleTaskEvents([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
     await clock.sleep(1_001);
     await handleTaskEvents([taskEvent({ lastStatus: 'RUNNING', version: 3 })], warm);
-    expect(ec2.calls).toEqual(['describe', 'create', 'describe']);
+    expect(ec2.calls).toEqual(['describe', 'create', 'find', 'describe']);
   });
 });
 

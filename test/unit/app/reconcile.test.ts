@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../../src/app/deps.js';
-import { reconcile } from '../../../src/app/reconcile.js';
+import { reconcile, sweepProblems } from '../../../src/app/reconcile.js';
 import { loadConfig } from '../../../src/config/from-env.js';
 import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
-import { MANAGED_TAG } from '../../../src/core/session.js';
+import { CLUSTER_TAG, MANAGED_TAG, TASK_ARN_TAG } from '../../../src/core/session.js';
 import { CountingMetrics, FakeClock, FakeEc2, FakeEcs, RecordingLogger } from '../../support/fake-ports.js';
 import { taskEvent } from '../../support/task-events.js';
 
@@ -63,16 +63,33 @@ describe('reconcile', () => {
     expect(report.created[0]?.sessionId).toBe([...ec2.sessions.keys()][0]);
   });
 
-  it('deletes our orphaned sessions and leaves foreign ones alone', async () => {
-    ecs.tasks = [runningTask(1)];
-    const orphan = ec2.add({ networkInterfaceId: 'eni-0dead0000000000000', targetId: TARGET, filterId: FILTER, sessionNumber: 1, tags: { [MANAGED_TAG]: 'true' } });
+  it('deletes our orphaned sessions once ECS describes their task as stopped, and leaves foreign ones alone', async () => {
+    const stopped = { ...runningTask(9), lastStatus: 'STOPPED', desiredStatus: 'STOPPED' };
+    ecs.tasks = [runningTask(1), stopped];
+    const tags = { [MANAGED_TAG]: 'true', [TASK_ARN_TAG]: stopped.taskArn, [CLUSTER_TAG]: 'prod' };
+    const orphan = ec2.add({ networkInterfaceId: 'eni-0dead0000000000000', targetId: TARGET, filterId: FILTER, sessionNumber: 1, tags });
     const foreign = ec2.add({ networkInterfaceId: 'eni-0dead0000000000001', targetId: TARGET, filterId: FILTER, sessionNumber: 1, tags: {} });
 
-    const report = await reconcile(deps, { dryRun: false });
+    const report = await reconcile(deps, { dryRun: false, maxDeletePercent: 100 });
 
     expect(report.deleted.map((d) => d.sessionId)).toEqual([orphan.sessionId]);
+    expect(report.unverified).toEqual([]);
     expect(ec2.sessions.has(orphan.sessionId)).toBe(false);
     expect(ec2.sessions.has(foreign.sessionId)).toBe(true);
+  });
+
+  it('keeps an orphan whose task ECS does not know (MISSING), reports it unverified and counts it', async () => {
+    ecs.tasks = [runningTask(1)];
+    const tags = { [MANAGED_TAG]: 'true', [TASK_ARN_TAG]: runningTask(9).taskArn, [CLUSTER_TAG]: 'prod' };
+    const orphan = ec2.add({ networkInterfaceId: 'eni-0dead0000000000000', targetId: TARGET, filterId: FILTER, sessionNumber: 1, tags });
+
+    const report = await reconcile(deps, { dryRun: false, maxDeletePercent: 100 });
+
+    expect(report.deleted).toEqual([]);
+    expect(report.unverified).toEqual([expect.objectContaining({ sessionId: orphan.sessionId, reason: expect.stringContaining('MISSING') })]);
+    expect(sweepProblems(report)).toHaveLength(1);
+    expect((deps.metrics as CountingMetrics).get('SweepUnverified')).toBe(1);
+    expect(ec2.sessions.has(orphan.sessionId)).toBe(true);
   });
 
   it('sweeps only the clusters asked for', async () => {

@@ -101,3 +101,33 @@ describe('loadConfig', () => {
     expect(config.session.sessionNumber).toBe(5);
   });
 });
+
+describe('loadConfig: scope names ECS could hold', () => {
+  it.each([
+    ['MIRROR_FAMILIES', 'api;worker', "MIRROR_FAMILIES: 'api;worker' is not a valid task definition family"],
+    ['MIRROR_SERVICES', 'web api', "MIRROR_SERVICES: 'web api' is not a valid service name"],
+    ['MIRROR_CLUSTERS', 'prod/eu', "MIRROR_CLUSTERS: 'prod/eu' is not a valid cluster name or cluster ARN"],
+    ['MIRROR_CLUSTERS', 'x'.repeat(256), "MIRROR_CLUSTERS: 'xxxx"],
+    ['MIRROR_FAMILIES', '"web"', `MIRROR_FAMILIES: '"web"' is not`],
+  ])('refuses %s=%s, naming the variable and the value', (variable, value, expected) => {
+    const problems = problemsOf({ ...REQUIRED, [variable]: value });
+    expect(problems).toEqual([expect.stringContaining(expected)]);
+  });
+
+  it('accepts names of up to 255 letters, digits, hyphens and underscores, and cluster ARNs', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      MIRROR_CLUSTERS: `prod_1,${'c'.repeat(255)},arn:aws:ecs:eu-central-1:123456789012:cluster/payments`,
+      MIRROR_SERVICES: 'web-api,Worker_2',
+      MIRROR_FAMILIES: 'web',
+    });
+    expect(config.scope.clusters).toHaveLength(3);
+    expect(config.scope.services).toEqual(['web-api', 'Worker_2']);
+  });
+
+  it('reads the circuit breaker share, default 10, 0..100', () => {
+    expect(loadConfig(REQUIRED).reconcileMaxDeletePercent).toBe(10);
+    expect(loadConfig({ ...REQUIRED, MIRROR_RECONCILE_MAX_DELETE_PERCENT: '25' }).reconcileMaxDeletePercent).toBe(25);
+    expect(problemsOf({ ...REQUIRED, MIRROR_RECONCILE_MAX_DELETE_PERCENT: '101' })).toEqual([expect.stringContaining('MIRROR_RECONCILE_MAX_DELETE_PERCENT')]);
+  });
+});

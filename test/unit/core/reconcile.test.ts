@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
 import { planSessionForEni, type SessionOptions } from '../../../src/core/plan.js';
-import { planReconcile, type ReconcileAction, type ReconcileInput, type ReconcilePlan } from '../../../src/core/reconcile.js';
+import { planReconcile, tasksToLookUp, type ReconcileAction, type ReconcileInput, type ReconcilePlan } from '../../../src/core/reconcile.js';
 import { ALL_IN_SCOPE, type ScopeConfig } from '../../../src/core/scope.js';
 import { CLUSTER_TAG, MANAGED_TAG, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG, type MirrorSession } from '../../../src/core/session.js';
 import type { TaskSnapshot } from '../../../src/core/task.js';
@@ -114,12 +114,80 @@ describe('planReconcile', () => {
   });
 
   describe('orphans', () => {
-    it('deletes our session on an ENI no task in the input has', () => {
-      const session = ours('tms-1', 'eni-gone');
+    it('keeps our session on an ENI no task in the input has, and reports it unverified: absence is no evidence', () => {
+      const session = ours('tms-1', 'eni-gone', makeTask('gone').taskArn);
 
       const plan = reconcile([], [session]);
 
-      expect(plan.actions).toEqual([{ kind: 'delete', session, reason: 'ENI no longer belongs to a running task' }]);
+      expect(plan.actions).toEqual([]);
+      expect(plan.findings).toEqual([expect.objectContaining({ kind: 'unverified', sessionId: 'tms-1', networkInterfaceId: 'eni-gone' })]);
+    });
+
+    it('deletes our session whose own task ECS described as stopped in this sweep', () => {
+      const stopped = makeTask('gone', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+      const session = ours('tms-1', 'eni-gone', stopped.taskArn);
+
+      const plan = planReconcile({ tasks: [], lookedUp: [stopped], sessions: [session], scope: ALL_IN_SCOPE, options: OPTIONS });
+
+      expect(plan.actions).toEqual([{ kind: 'delete', session, reason: 'ENI no longer belongs to a running task (task gone is STOPPED)' }]);
+      expect(plan.findings).toEqual([]);
+    });
+
+    it('deletes our session on the ENI of a running task that is stopping (desired status STOPPED)', () => {
+      const stopping = makeTask('t1', { lastStatus: 'RUNNING', desiredStatus: 'STOPPED', enis: [attachedEni('eni-1')] });
+
+      const plan = planReconcile({ tasks: [], lookedUp: [stopping], sessions: [ours('tms-1', 'eni-1', stopping.taskArn)], scope: ALL_IN_SCOPE, options: OPTIONS });
+
+      expect(summary(plan.actions)).toEqual(['delete tms-1']);
+    });
+
+    it('deletes our session whose task ECS describes as running with other ENIs', () => {
+      const task = makeTask('t1', { enis: [attachedEni('eni-2')] });
+
+      const plan = planReconcile({ tasks: [task], sessions: [ours('tms-1', 'eni-1', task.taskArn), ours('tms-2', 'eni-2', task.taskArn)], scope: ALL_IN_SCOPE, options: OPTIONS });
+
+      expect(summary(plan.actions)).toEqual(['delete tms-1']);
+    });
+
+    it('keeps a session whose task DescribeTasks answered MISSING, naming the reason', () => {
+      const session = ours('tms-1', 'eni-1', makeTask('t1').taskArn);
+
+      const plan = planReconcile({ tasks: [], unanswered: [{ arn: makeTask('t1').taskArn, reason: 'MISSING' }], sessions: [session], scope: ALL_IN_SCOPE, options: OPTIONS });
+
+      expect(plan.actions).toEqual([]);
+      expect(plan.findings).toEqual([expect.objectContaining({ kind: 'unverified', reason: expect.stringContaining('(MISSING)') })]);
+    });
+
+    it('keeps a session without a task ARN tag: ECS cannot be asked about it', () => {
+      const plan = reconcile([], [ours('tms-1', 'eni-1')]);
+
+      expect(plan.actions).toEqual([]);
+      expect(plan.findings).toEqual([expect.objectContaining({ kind: 'unverified', reason: expect.stringContaining('no task ARN tag') })]);
+    });
+
+    it('flags a listing that left out a task ECS describes as running, and keeps its session', () => {
+      const task = makeTask('t1', { enis: [attachedEni('eni-1')] });
+
+      const plan = planReconcile({ tasks: [], lookedUp: [task], sessions: [ours('tms-1', 'eni-1', task.taskArn)], scope: ALL_IN_SCOPE, options: OPTIONS });
+
+      expect(plan.actions).toEqual([]);
+      expect(plan.findings.map((f) => f.kind)).toEqual(['unverified', 'mirrored']);
+      expect(plan.findings[0]?.reason).toContain("listing of cluster 'prod' is incomplete");
+    });
+
+    it('keeps the sessions of a cluster that could not be listed', () => {
+      const session = makeSession('tms-1', 'eni-1', { tags: { [MANAGED_TAG]: 'true', [CLUSTER_TAG]: 'nosuch', [TASK_ARN_TAG]: makeTask('t1', { clusterName: 'nosuch' }).taskArn } });
+
+      const plan = planReconcile({
+        tasks: [],
+        sessions: [session],
+        unlistedClusters: [{ cluster: 'nosuch', reason: "cluster 'nosuch' not found" }],
+        scope: ALL_IN_SCOPE,
+        options: OPTIONS,
+      });
+
+      expect(plan.actions).toEqual([]);
+      expect(plan.findings).toEqual([expect.objectContaining({ kind: 'unverified', reason: expect.stringContaining("cluster 'nosuch' not found") })]);
     });
 
     it('deletes our session on the ENI of a stopping task', () => {
@@ -166,7 +234,9 @@ describe('planReconcile', () => {
 
       const plan = planReconcile(input);
 
-      expect(summary(plan.actions)).toEqual(['delete tms-prod']);
+      // tms-prod's task was not described: unverified, not deleted; the others were not swept at all.
+      expect(summary(plan.actions)).toEqual([]);
+      expect(plan.findings.map((f) => `${f.kind} ${f.sessionId ?? ''}`)).toEqual(['unverified tms-prod']);
     });
 
     it('still deletes a session on a listed task that is out of scope', () => {
@@ -295,7 +365,7 @@ describe('planReconcile', () => {
       const a = makeTask('a', { enis: [attachedEni('eni-5')] });
       const orphan = ours('tms-x', 'eni-0', makeTask('aa').taskArn);
 
-      const plan = reconcile([b, a], [orphan]);
+      const plan = reconcile([b, a, makeTask('aa', { lastStatus: 'STOPPED' })], [orphan]);
 
       expect(summary(plan.actions)).toEqual(['create eni-5', 'delete tms-x', 'create eni-2', 'create eni-9']);
     });
@@ -317,8 +387,8 @@ describe('planReconcile', () => {
         }),
         { numRuns: 200 },
       );
-      // tms-9 names no task, so it sorts before every task ARN.
-      expect(summary(expected.actions)).toEqual(['delete tms-9', 'create eni-2', 'delete tms-4', 'delete tms-5']);
+      // tms-9 names no task, so no ECS answer can justify deleting it: it is kept, unverified.
+      expect(summary(expected.actions)).toEqual(['create eni-2', 'delete tms-4', 'delete tms-5']);
     });
   });
 
@@ -411,5 +481,57 @@ describe('planReconcile: grace for young tasks', () => {
     expect(summary(at('2026-11-27T05:01:00.000Z').actions)).toEqual([]);
     expect(at('2026-11-27T05:01:00.000Z').findings.map((f) => f.kind)).toEqual(['pending']);
     expect(summary(at('2026-11-27T05:03:00.000Z').actions)).toEqual(['create eni-1']);
+  });
+});
+
+describe('planReconcile: deletes held back', () => {
+  const tasks = Array.from({ length: 10 }, (_, i) => makeTask(`t${i}`, { family: 'api', enis: [attachedEni(`eni-${i}`)] }));
+  const sessions = tasks.map((t, i) => ours(`tms-${i}`, `eni-${i}`, t.taskArn));
+
+  it('holds every delete when the scope names a family no listed task has (a typo)', () => {
+    const plan = reconcile(tasks, sessions, { ...ALL_IN_SCOPE, families: ['api;worker'] });
+
+    expect(plan.actions).toEqual([]);
+    expect(plan.hold?.deletes).toHaveLength(10);
+    expect(plan.hold?.reason).toContain('MIRROR_FAMILIES (api;worker) matches no task definition family of the 10 tasks listed');
+  });
+
+  it('holds every delete beyond the circuit breaker share, and lets a sweep within it delete', () => {
+    const stoppedTasks = tasks.slice(0, 3).map((t) => ({ ...t, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }));
+    const input = { tasks: tasks.slice(3), lookedUp: stoppedTasks, sessions, scope: ALL_IN_SCOPE, options: OPTIONS };
+
+    const held = planReconcile({ ...input, maxDeletePercent: 10 });
+    const allowed = planReconcile({ ...input, maxDeletePercent: 30 });
+
+    expect(held.actions).toEqual([]);
+    expect(held.hold?.reason).toContain('circuit breaker: 3 of our 10 sessions');
+    expect(summary(allowed.actions)).toEqual(['delete tms-0', 'delete tms-1', 'delete tms-2']);
+    expect(allowed.hold).toBeUndefined();
+  });
+
+  it('always allows one delete unless the limit is 0', () => {
+    const input = { tasks: tasks.slice(1, 3), lookedUp: [{ ...tasks[0], lastStatus: 'STOPPED' } as TaskSnapshot], sessions: sessions.slice(0, 3), scope: ALL_IN_SCOPE, options: OPTIONS };
+
+    expect(summary(planReconcile({ ...input, maxDeletePercent: 10 }).actions)).toEqual(['delete tms-0']);
+    expect(planReconcile({ ...input, maxDeletePercent: 0 }).hold?.deletes).toHaveLength(1);
+  });
+});
+
+describe('tasksToLookUp', () => {
+  it('asks about the tasks our unclaimed sessions name, per cluster, at most 100 a call', () => {
+    const listed = makeTask('listed', { enis: [attachedEni('eni-listed')] });
+    const prod = Array.from({ length: 150 }, (_, i) => ours(`tms-p${i}`, `eni-p${i}`, makeTask(`p${String(i).padStart(3, '0')}`).taskArn));
+    const other = ours('tms-s', 'eni-s', makeTask('s1', { clusterName: 'staging' }).taskArn);
+    const claimed = ours('tms-l', 'eni-listed', listed.taskArn);
+    const cut = ours('tms-cut', 'eni-cut', 'arn:aws:ecs:eu-central-1:123456789012:task/a-very-long-clus');
+    const foreign = makeSession('tms-f', 'eni-f', { tags: { [TASK_ARN_TAG]: makeTask('f').taskArn } });
+
+    const lookups = tasksToLookUp({ tasks: [listed], sessions: [...prod, other, claimed, cut, foreign], targetId: OPTIONS.targetId });
+
+    expect(lookups.map((l) => [l.cluster, l.taskArns.length])).toEqual([
+      ['prod', 100],
+      ['prod', 50],
+      ['staging', 1],
+    ]);
   });
 });
