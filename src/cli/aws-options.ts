@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { noMetrics } from '../ports/index.js';
 import { CliError, EXIT_USAGE } from './exit.js';
 import { stderrLogger } from './stderr-logger.js';
+import { withEnvironmentHelp } from './usage.js';
 
 export interface AwsCliOptions {
   readonly endpointUrl?: string;
@@ -18,7 +19,8 @@ export interface AwsCliOptions {
 
 /** Flags every AWS-talking command shares; flags override the environment. */
 export function withAwsOptions(command: Command): Command {
-  return command
+  // The commands that talk to AWS are the ones that read the configuration variables.
+  return withEnvironmentHelp(command)
     .option('--endpoint-url <url>', 'AWS endpoint (default: AWS_ENDPOINT_URL or the real AWS endpoints)')
     .option('--region <region>', 'AWS Region (default: AWS_REGION / the SDK chain)')
     .option('--target-id <tmt-id>', 'traffic mirror target (overrides MIRROR_TARGET_ID)')

@@ -17,11 +17,16 @@ function count(value: string): number {
   return parsed;
 }
 
+function seed(value: string): number {
+  if (!/^\d{1,10}$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
 export function demoCommand(): Command {
   return new Command('demo')
     .description('run the product on the built-in emulator: tasks start, events flow through the real handler, sessions converge')
     .addOption(new Option('--profile <name>', 'emulator faults and timing').choices(PROFILE_NAMES).default('realistic'))
-    .option('--seed <n>', 'seed for ids and faults', (v) => Number(v), 7)
+    .option('--seed <n>', 'seed for ids and faults', seed, 7)
     .option('--service-tasks <n>', 'tasks of the demo service', count, 8)
     .option('--standalone-tasks <n>', 'standalone tasks in the batch cluster', count, 4)
     .action(async (options: DemoCliOptions) => {
