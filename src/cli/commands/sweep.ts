@@ -3,6 +3,8 @@ import { reconcile, type ReconcileReport, type SweepProgress } from '../../app/r
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 import { formatReport } from '../format-report.js';
+import { requireTargetAndFilter } from '../require-target-and-filter.js';
+import { CliLog } from '../stderr-logger.js';
 
 interface SweepCliOptions extends AwsCliOptions {
   readonly cluster?: string[];
@@ -23,10 +25,11 @@ function progressReporter(): ((progress: SweepProgress) => void) | undefined {
   };
 }
 
-async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<ReconcileReport> {
-  const deps = cliAppDeps(options);
+async function runSweep(options: SweepCliOptions, dryRun: boolean, log: CliLog): Promise<ReconcileReport> {
+  const deps = cliAppDeps(options, log);
   const rate = options.rate === undefined ? undefined : Number(options.rate);
   if (rate !== undefined && !(rate > 0 && rate <= 1000)) throw new CliError(`--rate: '${options.rate}' is not a number from 0 (exclusive) to 1000`, EXIT_USAGE);
+  await requireTargetAndFilter(deps);
   const onProgress = progressReporter();
   try {
     return await reconcile(deps, {
@@ -43,8 +46,11 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<Reco
   }
 }
 
-function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status' | 'reconcile'): void {
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, mode));
+function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status' | 'reconcile', log: CliLog): void {
+  const logged = log.summary();
+  process.stdout.write(
+    options.json ? `${JSON.stringify({ ...report, logged: log.counts }, null, 2)}\n` : `${formatReport(report, mode)}${logged ? `\n${logged}\n` : ''}`,
+  );
   if (report.failures.length > 0) throw new CliError(`${report.failures.length} repairs failed (see above)`, EXIT_FAILURE);
 }
 
@@ -57,7 +63,8 @@ export function reconcileCommand(): Command {
       .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', '5')
       .option('--json', 'print the report as one JSON document'),
   ).action(async (options: SweepCliOptions) => {
-    print(await runSweep(options, options.dryRun === true), options, 'reconcile');
+    const log = new CliLog(options.verbose === true);
+    print(await runSweep(options, options.dryRun === true, log), options, 'reconcile', log);
   });
 }
 
@@ -68,6 +75,7 @@ export function statusCommand(): Command {
       .option('--cluster <name...>', 'clusters to show, names or ARNs (default MIRROR_CLUSTERS, else all)', collect)
       .option('--json', 'print the report as one JSON document'),
   ).action(async (options: SweepCliOptions) => {
-    print(await runSweep(options, true), options, 'status');
+    const log = new CliLog(options.verbose === true);
+    print(await runSweep(options, true, log), options, 'status', log);
   });
 }
