@@ -34,6 +34,7 @@ export function demoCommand(): Command {
         ...options,
         live: process.stdout.isTTY === true,
         write: (text) => process.stdout.write(text),
+        columns: () => process.stdout.columns,
         timeoutMs: 40_000,
       });
       const { truth } = summary;
