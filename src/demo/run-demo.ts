@@ -100,7 +100,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (options.standaloneTasks > 1) await runFargateTasks(clients, batch, job, options.standaloneTasks - 1, subnets);
     await createFargateService(clients, payments, 'payments-api', api, options.serviceTasks, subnets);
     options.write(
-      `ecs-mirror demo — emulator ${emulator.url} (${options.profile}, seed ${options.seed}); target ${targetId}, filter ${filterId}\n` +
+      `ecs-mirror demo — emulator ${emulator.url} (${options.profile}, seed ${options.seed})\n` +
+        `target ${targetId}, filter ${filterId}\n` +
         `service payments/payments-api × ${options.serviceTasks}, standalone batch/nightly-report × ${options.standaloneTasks}\n\n`,
     );
 

@@ -39,12 +39,15 @@ export function demoCommand(): Command {
       });
       const { truth } = summary;
       process.stdout.write(`${formatReport(summary.status, 'status')}\n`);
+      // Lines of at most 80 characters, like the live view above them.
+      const unsupported = `${truth.unsupported} ENI${truth.unsupported === 1 ? '' : 's'} on hosts that cannot mirror: reported, tagged, left out of coverage`;
       process.stdout.write(
         [
-          `${summary.converged ? 'converged' : 'DID NOT CONVERGE'} in ${summary.seconds.toFixed(1)} s: ${truth.mirrored}/${truth.mirrorable} mirrorable ENIs mirrored, ` +
-            `${truth.unsupported} on hosts that cannot mirror (reported, tagged), ${truth.duplicateSessions} duplicate sessions`,
+          `${summary.converged ? 'converged' : 'DID NOT CONVERGE'} in ${summary.seconds.toFixed(1)} s: ${truth.mirrored}/${truth.mirrorable} mirrorable ENIs mirrored, ${truth.duplicateSessions} duplicate sessions`,
+          unsupported,
           `EC2 requests ${summary.ec2Requests} (${summary.ec2Throttled} throttled) = ${(summary.ec2Requests / Math.max(1, truth.mirrored)).toFixed(2)} per mirrored ENI; dead-lettered events ${summary.deadLettered}`,
-          'Next: `npm run ecs-mirror -- emulator` to keep an emulator running for the AWS CLI, `npm test`, and the README.',
+          'Next: `npm run ecs-mirror -- emulator` keeps an emulator running for the AWS',
+          'CLI; then `npm test`, and the README.',
         ].join('\n') + '\n',
       );
       if (!summary.converged || truth.duplicateSessions > 0) throw new CliError('the demo did not converge to full coverage without duplicates', EXIT_FAILURE);
