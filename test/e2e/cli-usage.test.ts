@@ -19,6 +19,7 @@ describe('usage errors exit 2 with one line and a hint, in every subcommand', ()
     { command: 'ecs-mirror', args: ['nosuch'], problem: "unknown command 'nosuch'" },
     { command: 'ecs-mirror handle', args: ['handle'], problem: "missing required argument 'file|-'" },
     { command: 'ecs-mirror reconcile', args: ['reconcile', '--bogus'], problem: "unknown option '--bogus'" },
+    { command: 'ecs-mirror reconcile', args: ['reconcile', '--rate', '0'], problem: "argument '0' is invalid" },
     { command: 'ecs-mirror status', args: ['status', '--cluster'], problem: "option '--cluster <name...>' argument missing" },
     { command: 'ecs-mirror emulator', args: ['emulator', '--port', '99999'], problem: "argument '99999' is invalid" },
     { command: 'ecs-mirror demo', args: ['demo', '--seed', 'abc'], problem: "argument 'abc' is invalid" },

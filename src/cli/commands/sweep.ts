@@ -1,7 +1,7 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { reconcile, type ReconcileReport, type SweepProgress } from '../../app/reconcile.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
+import { CliError, EXIT_FAILURE } from '../exit.js';
 import { formatReport } from '../format-report.js';
 import { requireTargetAndFilter } from '../require-target-and-filter.js';
 import { CliLog } from '../stderr-logger.js';
@@ -10,7 +10,14 @@ interface SweepCliOptions extends AwsCliOptions {
   readonly cluster?: string[];
   readonly json?: boolean;
   readonly dryRun?: boolean;
-  readonly rate?: string;
+  readonly rate?: number;
+}
+
+/** A usage error like any other, so commander reports it with the hint and exit code 2. */
+function perSecond(value: string): number {
+  const rate = Number(value);
+  if (!(rate > 0 && rate <= 1000)) throw new InvalidArgumentError('expected a number above 0, at most 1000');
+  return rate;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -27,8 +34,7 @@ function progressReporter(): ((progress: SweepProgress) => void) | undefined {
 
 async function runSweep(options: SweepCliOptions, dryRun: boolean, log: CliLog): Promise<ReconcileReport> {
   const deps = cliAppDeps(options, log);
-  const rate = options.rate === undefined ? undefined : Number(options.rate);
-  if (rate !== undefined && !(rate > 0 && rate <= 1000)) throw new CliError(`--rate: '${options.rate}' is not a number from 0 (exclusive) to 1000`, EXIT_USAGE);
+  const rate = options.rate;
   await requireTargetAndFilter(deps);
   const onProgress = progressReporter();
   try {
@@ -60,7 +66,7 @@ export function reconcileCommand(): Command {
       .description('sweep once: create missing sessions, delete our orphaned ones, report foreign ones')
       .option('--dry-run', 'report what would change, change nothing')
       .option('--cluster <name...>', 'clusters to sweep, names or ARNs (repeatable or comma-separated; default MIRROR_CLUSTERS, else all)', collect)
-      .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', '5')
+      .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', perSecond, 5)
       .option('--json', 'print the report as one JSON document'),
   ).action(async (options: SweepCliOptions) => {
     const log = new CliLog(options.verbose === true);
