@@ -28,7 +28,7 @@ export function demoCommand(): Command {
     .addOption(new Option('--profile <name>', 'emulator faults and timing').choices(PROFILE_NAMES).default('realistic'))
     .option('--seed <n>', 'seed for ids and faults', seed, 7)
     .option('--service-tasks <n>', 'tasks of the demo service', count, 8)
-    .option('--standalone-tasks <n>', 'standalone tasks in the batch cluster', count, 4)
+    .option('--standalone-tasks <n>', 'standalone tasks in the batch cluster (the first on a host that cannot mirror)', count, 4)
     .action(async (options: DemoCliOptions) => {
       const summary = await runDemo({
         ...options,
