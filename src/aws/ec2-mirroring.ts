@@ -1,6 +1,8 @@
 import {
   CreateTrafficMirrorSessionCommand,
   DeleteTrafficMirrorSessionCommand,
+  DescribeTrafficMirrorFiltersCommand,
+  DescribeTrafficMirrorTargetsCommand,
   paginateDescribeTrafficMirrorSessions,
   type EC2Client,
   type Filter,
@@ -8,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { PlannedSession } from '../core/plan.js';
 import type { MirrorSession } from '../core/session.js';
-import type { Ec2Mirroring } from '../ports/index.js';
+import type { Ec2Mirroring, TargetAndFilterCheck } from '../ports/index.js';
 import { toMirrorError } from './error-mapping.js';
 import type { RateLimiter } from '../app/rate-limiter.js';
 
@@ -93,6 +95,36 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
       for await (const page of paginator) yield (page.TrafficMirrorSessions ?? []).map(toMirrorSession);
     } catch (error) {
       throw toMirrorError(error, 'DescribeTrafficMirrorSessions');
+    }
+  }
+
+  /**
+   * Asked by id: EC2 answers an unknown id with InvalidTrafficMirror{Target,Filter}Id.NotFound.
+   * An empty answer counts as missing too, so the check does not depend on which of the two EC2
+   * gives for a target shared from another account that is no longer shared.
+   */
+  async findTargetAndFilter(targetId: string, filterId: string): Promise<TargetAndFilterCheck> {
+    const [region, targetExists, filterExists] = await Promise.all([
+      this.client.config.region(),
+      this.exists('target-not-found', 'DescribeTrafficMirrorTargets', async () => {
+        const output = await this.client.send(new DescribeTrafficMirrorTargetsCommand({ TrafficMirrorTargetIds: [targetId] }));
+        return (output.TrafficMirrorTargets ?? []).some((t) => t.TrafficMirrorTargetId === targetId);
+      }),
+      this.exists('filter-not-found', 'DescribeTrafficMirrorFilters', async () => {
+        const output = await this.client.send(new DescribeTrafficMirrorFiltersCommand({ TrafficMirrorFilterIds: [filterId] }));
+        return (output.TrafficMirrorFilters ?? []).some((f) => f.TrafficMirrorFilterId === filterId);
+      }),
+    ]);
+    return { region, targetExists, filterExists };
+  }
+
+  private async exists(notFound: 'target-not-found' | 'filter-not-found', action: string, describe: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await describe();
+    } catch (error) {
+      const mapped = toMirrorError(error, action);
+      if (mapped.kind === notFound) return false;
+      throw mapped;
     }
   }
 }

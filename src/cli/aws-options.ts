@@ -6,7 +6,8 @@ import type { Environment } from '../config/from-env.js';
 import { ConfigError } from '../core/errors.js';
 import { noMetrics } from '../ports/index.js';
 import { CliError, EXIT_USAGE } from './exit.js';
-import { stderrLogger } from './stderr-logger.js';
+import type { CliLog } from './stderr-logger.js';
+import { withEnvironmentHelp } from './usage.js';
 
 export interface AwsCliOptions {
   readonly endpointUrl?: string;
@@ -18,12 +19,13 @@ export interface AwsCliOptions {
 
 /** Flags every AWS-talking command shares; flags override the environment. */
 export function withAwsOptions(command: Command): Command {
-  return command
+  // The commands that talk to AWS are the ones that read the configuration variables.
+  return withEnvironmentHelp(command)
     .option('--endpoint-url <url>', 'AWS endpoint (default: AWS_ENDPOINT_URL or the real AWS endpoints)')
     .option('--region <region>', 'AWS Region (default: AWS_REGION / the SDK chain)')
     .option('--target-id <tmt-id>', 'traffic mirror target (overrides MIRROR_TARGET_ID)')
     .option('--filter-id <tmf-id>', 'traffic mirror filter (overrides MIRROR_FILTER_ID)')
-    .option('-v, --verbose', 'log every decision as JSON lines on stderr');
+    .option('-v, --verbose', 'log every decision as JSON lines on stderr (otherwise only a count of warnings)');
 }
 
 export function environmentWith(options: AwsCliOptions): Environment {
@@ -42,11 +44,11 @@ export function awsSettingsFrom(options: AwsCliOptions): Partial<AwsClientSettin
 }
 
 /** The Lambda's dependencies, configured from the environment and flags; bad config exits 2. */
-export function cliAppDeps(options: AwsCliOptions): AppDeps {
+export function cliAppDeps(options: AwsCliOptions, log: CliLog): AppDeps {
   try {
     return composeAppDeps({
       env: environmentWith(options),
-      logger: stderrLogger(options.verbose ? 'debug' : 'warn'),
+      logger: log.logger,
       metrics: noMetrics,
       aws: awsSettingsFrom(options),
     });

@@ -8,16 +8,18 @@ import { emulatorCommand } from './commands/emulator.js';
 import { handleCommand } from './commands/handle.js';
 import { reconcileCommand, statusCommand } from './commands/sweep.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE, errorLine } from './exit.js';
+import { applyUsageManners, withEnvironmentHelp } from './usage.js';
 
 const program = new Command('ecs-mirror')
   .description('Mirror the traffic of every ECS / Fargate task into a VPC Traffic Mirroring target.')
-  .exitOverride()
-  .showHelpAfterError('(run with --help for usage)')
   .addCommand(handleCommand())
   .addCommand(reconcileCommand())
   .addCommand(statusCommand())
   .addCommand(emulatorCommand())
   .addCommand(demoCommand());
+withEnvironmentHelp(program);
+// Last, once every subcommand is attached: it applies to the whole tree.
+applyUsageManners(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { groundTruth, type GroundTruth } from '../emulator/ground-truth.js';
 import { startEmulator } from '../emulator/index.js';
 import type { ProfileName } from '../emulator/profile.js';
 import { noMetrics, silentLogger, systemClock } from '../ports/index.js';
+import { LiveView } from './live-view.js';
 import {
   createCluster,
   createFargateService,
@@ -25,6 +26,8 @@ export interface DemoOptions {
   /** Redraw a live view in place (a terminal) rather than print a line per second. */
   readonly live: boolean;
   readonly write: (text: string) => void;
+  /** The terminal's width, read at each frame; undefined (not a terminal) draws for 80 columns. */
+  readonly columns?: () => number | undefined;
   readonly timeoutMs: number;
 }
 
@@ -87,10 +90,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const batch = await createCluster(clients, 'batch');
     const api = await registerFargateTaskDefinition(clients, 'payments-api', 'public.ecr.aws/nginx/nginx:stable');
     const job = await registerFargateTaskDefinition(clients, 'nightly-report', 'public.ecr.aws/docker/library/python:3.12');
+    // Exactly one ENI on a host that cannot mirror, whatever the profile and seed: the first
+    // standalone task's. Every run then shows how such an ENI is handled (reported, tagged, left
+    // running, kept out of coverage), and the profile's random share would make that count vary
+    // from one seed to the next. Started before the service, so no service task is made meanwhile.
+    emulator.setFaults({ unsupportedEniRate: 1 });
+    await runFargateTasks(clients, batch, job, 1, subnets);
+    emulator.setFaults({ unsupportedEniRate: 0 });
+    if (options.standaloneTasks > 1) await runFargateTasks(clients, batch, job, options.standaloneTasks - 1, subnets);
     await createFargateService(clients, payments, 'payments-api', api, options.serviceTasks, subnets);
-    await runFargateTasks(clients, batch, job, options.standaloneTasks, subnets);
     options.write(
-      `ecs-mirror demo — emulator ${emulator.url} (${options.profile}, seed ${options.seed}); target ${targetId}, filter ${filterId}\n` +
+      `ecs-mirror demo — emulator ${emulator.url} (${options.profile}, seed ${options.seed})\n` +
+        `target ${targetId}, filter ${filterId}\n` +
         `service payments/payments-api × ${options.serviceTasks}, standalone batch/nightly-report × ${options.standaloneTasks}\n\n`,
     );
 
@@ -156,49 +167,4 @@ function count(counts: Record<string, number>, outcome: EniOutcome): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-class LiveView {
-  private lines = 0;
-  private notes: string[] = [];
-
-  constructor(
-    private readonly options: DemoOptions,
-    private readonly started: number,
-  ) {}
-
-  note(text: string): void {
-    this.notes.push(text);
-  }
-
-  render(truth: GroundTruth, outcomes: Readonly<Record<string, number>>, ec2Requests: number, throttled: number): void {
-    const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
-    const statuses = ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']
-      .map((s) => `${s.toLowerCase()} ${truth.tasksByStatus[s] ?? 0}`)
-      .join('  ');
-    const bar = progressBar(truth.mirrored, truth.mirrorable);
-    const frame = [
-      `t=${seconds}s  tasks: ${statuses}`,
-      `  ENIs attached ${truth.enis.length}   mirrored ${bar} ${truth.mirrored}/${truth.mirrorable}   unsupported host ${truth.unsupported}   duplicates ${truth.duplicateSessions}`,
-      `  handler: ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ') || 'waiting for events'}   EC2 requests ${ec2Requests} (throttled ${throttled})`,
-      ...this.notes.map((n) => `  » ${n}`),
-    ];
-    if (this.options.live) {
-      if (this.lines > 0) this.options.write(`\x1b[${this.lines}A`);
-      this.options.write(frame.map((line) => `\x1b[2K${line}\n`).join(''));
-      this.lines = frame.length;
-    } else {
-      this.options.write(`${frame.join('\n')}\n`);
-      this.notes = [];
-    }
-  }
-
-  finish(): void {
-    this.options.write('\n');
-  }
-}
-
-function progressBar(done: number, total: number, width = 20): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }

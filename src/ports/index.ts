@@ -15,6 +15,14 @@ export interface Ec2Mirroring {
   deleteSession(sessionId: string): Promise<void>;
   /** Those of these sessions that still exist. */
   findSessionsByIds(sessionIds: readonly string[]): Promise<MirrorSession[]>;
+  /** Whether this target and this filter exist where the client points, and which Region that is. */
+  findTargetAndFilter(targetId: string, filterId: string): Promise<TargetAndFilterCheck>;
+}
+
+export interface TargetAndFilterCheck {
+  readonly region: string;
+  readonly targetExists: boolean;
+  readonly filterExists: boolean;
 }
 
 export interface StoppedTaskQuery {

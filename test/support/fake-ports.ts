@@ -2,7 +2,7 @@ import { MirrorError, type MirrorErrorKind } from '../../src/core/errors.js';
 import type { PlannedSession } from '../../src/core/plan.js';
 import type { MirrorSession } from '../../src/core/session.js';
 import type { TaskSnapshot } from '../../src/core/task.js';
-import type { Clock, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics } from '../../src/ports/index.js';
+import type { Clock, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics, TargetAndFilterCheck } from '../../src/ports/index.js';
 
 /** In-memory EC2 mirroring with scripted failures, for unit tests of the use cases. */
 export class FakeEc2 implements Ec2Mirroring {
@@ -48,6 +48,15 @@ export class FakeEc2 implements Ec2Mirroring {
   async deleteSession(sessionId: string): Promise<void> {
     this.calls.push('delete');
     this.sessions.delete(sessionId);
+  }
+
+  /** Targets and filters that do not exist; every other id does. */
+  readonly missingTargets = new Set<string>();
+  readonly missingFilters = new Set<string>();
+
+  async findTargetAndFilter(targetId: string, filterId: string): Promise<TargetAndFilterCheck> {
+    this.calls.push('check');
+    return { region: 'us-east-1', targetExists: !this.missingTargets.has(targetId), filterExists: !this.missingFilters.has(filterId) };
   }
 
   add(session: Omit<MirrorSession, 'sessionId'> & { sessionId?: string }): MirrorSession {

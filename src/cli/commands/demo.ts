@@ -17,28 +17,37 @@ function count(value: string): number {
   return parsed;
 }
 
+function seed(value: string): number {
+  if (!/^\d{1,10}$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
 export function demoCommand(): Command {
   return new Command('demo')
     .description('run the product on the built-in emulator: tasks start, events flow through the real handler, sessions converge')
     .addOption(new Option('--profile <name>', 'emulator faults and timing').choices(PROFILE_NAMES).default('realistic'))
-    .option('--seed <n>', 'seed for ids and faults', (v) => Number(v), 7)
+    .option('--seed <n>', 'seed for ids and faults', seed, 7)
     .option('--service-tasks <n>', 'tasks of the demo service', count, 8)
-    .option('--standalone-tasks <n>', 'standalone tasks in the batch cluster', count, 4)
+    .option('--standalone-tasks <n>', 'standalone tasks in the batch cluster (the first on a host that cannot mirror)', count, 4)
     .action(async (options: DemoCliOptions) => {
       const summary = await runDemo({
         ...options,
         live: process.stdout.isTTY === true,
         write: (text) => process.stdout.write(text),
+        columns: () => process.stdout.columns,
         timeoutMs: 40_000,
       });
       const { truth } = summary;
       process.stdout.write(`${formatReport(summary.status, 'status')}\n`);
+      // Lines of at most 80 characters, like the live view above them.
+      const unsupported = `${truth.unsupported} ENI${truth.unsupported === 1 ? '' : 's'} on hosts that cannot mirror: reported, tagged, left out of coverage`;
       process.stdout.write(
         [
-          `${summary.converged ? 'converged' : 'DID NOT CONVERGE'} in ${summary.seconds.toFixed(1)} s: ${truth.mirrored}/${truth.mirrorable} mirrorable ENIs mirrored, ` +
-            `${truth.unsupported} on hosts that cannot mirror (reported, tagged), ${truth.duplicateSessions} duplicate sessions`,
+          `${summary.converged ? 'converged' : 'DID NOT CONVERGE'} in ${summary.seconds.toFixed(1)} s: ${truth.mirrored}/${truth.mirrorable} mirrorable ENIs mirrored, ${truth.duplicateSessions} duplicate sessions`,
+          unsupported,
           `EC2 requests ${summary.ec2Requests} (${summary.ec2Throttled} throttled) = ${(summary.ec2Requests / Math.max(1, truth.mirrored)).toFixed(2)} per mirrored ENI; dead-lettered events ${summary.deadLettered}`,
-          'Next: `npm run ecs-mirror -- emulator` to keep an emulator running for the AWS CLI, `npm test`, and the README.',
+          'Next: `npm run ecs-mirror -- emulator` keeps an emulator running for the AWS',
+          'CLI; then `npm test`, and the README.',
         ].join('\n') + '\n',
       );
       if (!summary.converged || truth.duplicateSessions > 0) throw new CliError('the demo did not converge to full coverage without duplicates', EXIT_FAILURE);

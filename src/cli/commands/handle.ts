@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { handleTaskEvents } from '../../app/handle-task-events.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
+import { CliLog } from '../stderr-logger.js';
 
 async function readSource(source: string): Promise<string> {
   if (source !== '-') {
@@ -30,8 +31,12 @@ export function handleCommand(): Command {
     } catch (error) {
       throw new CliError(`${source === '-' ? 'standard input' : source} is not valid JSON: ${(error as Error).message}`, EXIT_USAGE);
     }
-    const deps = cliAppDeps(options);
+    const log = new CliLog(options.verbose === true);
+    const deps = cliAppDeps(options, log);
     const [result] = await handleTaskEvents([event], deps);
+    // stdout is the JSON result; the count of what was logged goes beside it, on stderr.
+    const logged = log.summary();
+    if (logged) process.stderr.write(`ecs-mirror: ${logged}\n`);
     if (!result) throw new CliError('the handler returned no result', EXIT_FAILURE);
     if (result.failure?.kind === 'invalid-event') throw new CliError(result.failure.message, EXIT_USAGE);
     // The SDK's Region or endpoint, found wanting at the first call: configuration, like a bad variable.

@@ -1,17 +1,31 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { reconcile, sweepProblems, type ReconcileReport, type SweepProgress } from '../../app/reconcile.js';
 import { MirrorError } from '../../core/errors.js';
 import { invalidScopeName } from '../../core/scope.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 import { formatReport } from '../format-report.js';
+import { requireTargetAndFilter } from '../require-target-and-filter.js';
+import { CliLog } from '../stderr-logger.js';
 
 interface SweepCliOptions extends AwsCliOptions {
   readonly cluster?: string[];
   readonly json?: boolean;
   readonly dryRun?: boolean;
-  readonly rate?: string;
-  readonly maxDeletePercent?: string;
+  readonly rate?: number;
+  readonly maxDeletePercent?: number;
+}
+
+/** A usage error like any other, so commander reports it with the hint and exit code 2. */
+function perSecond(value: string): number {
+  const rate = Number(value);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(rate > 0 && rate <= 1000)) throw new InvalidArgumentError('expected a number above 0, at most 1000');
+  return rate;
+}
+
+function wholePercent(value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) > 100) throw new InvalidArgumentError('expected a whole number from 0 to 100');
+  return Number(value);
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -26,28 +40,24 @@ function progressReporter(): ((progress: SweepProgress) => void) | undefined {
   };
 }
 
-async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<ReconcileReport> {
-  const deps = cliAppDeps(options);
-  const rate = options.rate === undefined ? undefined : Number(options.rate);
-  if (rate !== undefined && !(rate > 0 && rate <= 1000)) throw new CliError(`--rate: '${options.rate}' is not a number from 0 (exclusive) to 1000`, EXIT_USAGE);
-  const maxDeletePercent = options.maxDeletePercent === undefined ? undefined : Number(options.maxDeletePercent);
-  if (maxDeletePercent !== undefined && !(/^\d+$/.test(options.maxDeletePercent ?? '') && maxDeletePercent <= 100)) {
-    throw new CliError(`--max-delete-percent: '${options.maxDeletePercent}' is not a whole number from 0 to 100`, EXIT_USAGE);
-  }
+async function runSweep(options: SweepCliOptions, dryRun: boolean, log: CliLog): Promise<ReconcileReport> {
   for (const cluster of options.cluster ?? []) {
     const problem = invalidScopeName('cluster', cluster);
     if (problem !== undefined) throw new CliError(`--cluster: ${problem}`, EXIT_USAGE);
   }
+  const deps = cliAppDeps(options, log);
   const onProgress = progressReporter();
   try {
+    await requireTargetAndFilter(deps);
     return await reconcile(deps, {
       dryRun,
       ...(options.cluster ? { clusters: options.cluster } : {}),
-      ...(rate === undefined ? {} : { actionsPerSecond: rate }),
-      ...(maxDeletePercent === undefined ? {} : { maxDeletePercent }),
+      ...(options.rate === undefined ? {} : { actionsPerSecond: options.rate }),
+      ...(options.maxDeletePercent === undefined ? {} : { maxDeletePercent: options.maxDeletePercent }),
       ...(onProgress ? { onProgress } : {}),
     });
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if (error instanceof MirrorError && error.kind === 'client-config') throw new CliError(`invalid configuration: ${error.message}`, EXIT_USAGE);
     const code = (error as { awsCode?: string }).awsCode;
     throw new CliError(`sweep failed: ${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE);
@@ -56,8 +66,11 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean): Promise<Reco
   }
 }
 
-function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status' | 'reconcile'): void {
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, mode));
+function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status' | 'reconcile', log: CliLog): void {
+  const logged = log.summary();
+  process.stdout.write(
+    options.json ? `${JSON.stringify({ ...report, logged: log.counts }, null, 2)}\n` : `${formatReport(report, mode)}${logged ? `\n${logged}\n` : ''}`,
+  );
   const problems = sweepProblems(report);
   if (problems.length > 0) throw new CliError(`${problems.join('; ')} (see above)`, EXIT_FAILURE);
 }
@@ -68,11 +81,16 @@ export function reconcileCommand(): Command {
       .description('sweep once: create missing sessions, delete our orphaned ones, report foreign ones')
       .option('--dry-run', 'report what would change, change nothing')
       .option('--cluster <name...>', 'clusters to sweep, names or ARNs (repeatable or comma-separated; default MIRROR_CLUSTERS, else all)', collect)
-      .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', '5')
-      .option('--max-delete-percent <n>', 'circuit breaker: delete nothing when more than n% of our sessions would go (default MIRROR_RECONCILE_MAX_DELETE_PERCENT, else 10)')
+      .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', perSecond, 5)
+      .option(
+        '--max-delete-percent <n>',
+        'circuit breaker: delete nothing when more than n% of our sessions would go (default MIRROR_RECONCILE_MAX_DELETE_PERCENT, else 10)',
+        wholePercent,
+      )
       .option('--json', 'print the report as one JSON document'),
   ).action(async (options: SweepCliOptions) => {
-    print(await runSweep(options, options.dryRun === true), options, 'reconcile');
+    const log = new CliLog(options.verbose === true);
+    print(await runSweep(options, options.dryRun === true, log), options, 'reconcile', log);
   });
 }
 
@@ -83,6 +101,7 @@ export function statusCommand(): Command {
       .option('--cluster <name...>', 'clusters to show, names or ARNs (default MIRROR_CLUSTERS, else all)', collect)
       .option('--json', 'print the report as one JSON document'),
   ).action(async (options: SweepCliOptions) => {
-    print(await runSweep(options, true), options, 'status');
+    const log = new CliLog(options.verbose === true);
+    print(await runSweep(options, true, log), options, 'status', log);
   });
 }

@@ -1,0 +1,24 @@
+import type { AppDeps } from '../app/deps.js';
+import { ENV } from '../contract/variables.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './exit.js';
+
+/**
+ * Before a sweep reports anything: a target or filter that does not exist is a configuration
+ * mistake (a typo, another Region, another account), and without this check `status` would
+ * report every task as "would create" and `reconcile` would fail once per ENI.
+ */
+export async function requireTargetAndFilter(deps: AppDeps): Promise<void> {
+  const { targetId, filterId } = deps.config.session;
+  let check;
+  try {
+    check = await deps.ec2.findTargetAndFilter(targetId, filterId);
+  } catch (error) {
+    const code = (error as { awsCode?: string }).awsCode;
+    throw new CliError(`cannot check the target and filter: ${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE);
+  }
+  const problems = [
+    ...(check.targetExists ? [] : [`${ENV.targetId}: ${targetId} does not exist in ${check.region}`]),
+    ...(check.filterExists ? [] : [`${ENV.filterId}: ${filterId} does not exist in ${check.region}`]),
+  ];
+  if (problems.length > 0) throw new CliError(problems.join('; '), EXIT_USAGE);
+}
