@@ -4,6 +4,7 @@ import { handleTaskEvents, type HandleTaskEventsOptions } from '../../../src/app
 import { STOP_REASON } from '../../../src/app/unsupported-eni.js';
 import { loadConfig, type Environment } from '../../../src/config/from-env.js';
 import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
+import { STOP_CLAIM_TASK_TAG } from '../../../src/contract/tags.js';
 import { MANAGED_TAG, UNSUPPORTED_TASK_TAG } from '../../../src/core/session.js';
 import type { TaskSnapshot } from '../../../src/core/task.js';
 import { CountingMetrics, FakeClock, FakeEc2, FakeEcs, RecordingLogger, TurnClock } from '../../support/fake-ports.js';
@@ -236,7 +237,7 @@ describe('handleTaskEvents: unsupported ENIs', () => {
 
   it('stops a service task under stop-task', async () => {
     ec2.createFailures.set(ENI, ['eni-not-supported']);
-    const [result] = await handle([taskEvent({ group: 'service:web' })], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }));
+    const [result] = await handle([taskEvent({ group: 'service:web' })], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'prod' }));
     expect(result?.enis[0]?.outcome).toBe('stopped-task');
     expect(ecs.stopped).toEqual([{ taskArn: expect.any(String), reason: STOP_REASON }]);
     expect(metrics.get('TaskStopped')).toBe(1);
@@ -244,7 +245,7 @@ describe('handleTaskEvents: unsupported ENIs', () => {
 
   it('never stops a standalone task, even under stop-task', async () => {
     ec2.createFailures.set(ENI, ['eni-not-supported']);
-    const [result] = await handle([taskEvent({ group: 'family:batch-job' })], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }));
+    const [result] = await handle([taskEvent({ group: 'family:batch-job' })], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'prod' }));
     expect(result?.enis[0]).toMatchObject({ outcome: 'unsupported', reason: expect.stringContaining('standalone') });
     expect(ecs.stopped).toEqual([]);
   });
@@ -257,7 +258,7 @@ describe('handleTaskEvents: unsupported ENIs', () => {
     });
     ecs.tasks = [recentlyStopped('1'.repeat(32)), recentlyStopped('2'.repeat(32))];
     ec2.createFailures.set(ENI, ['eni-not-supported']);
-    const [result] = await handle([taskEvent()], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_STOP_MAX_PER_SERVICE: '2' }));
+    const [result] = await handle([taskEvent()], deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'prod', MIRROR_STOP_MAX_PER_SERVICE: '2' }));
 
     expect(result?.enis[0]).toMatchObject({ outcome: 'unsupported', reason: expect.stringContaining('stop budget') });
     expect(ecs.stopped).toEqual([]);
@@ -290,7 +291,7 @@ describe('handleTaskEvents: memory of a warm process', () => {
 describe('handleTaskEvents: unsupported ENIs in a warm process', () => {
   it('reports a later event of an unsupported ENI without another create, tag or stop', async () => {
     const { KnownSessions } = await import('../../../src/app/known-sessions.js');
-    const warm = { ...deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }), knownSessions: new KnownSessions(clock) };
+    const warm = { ...deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'prod' }), knownSessions: new KnownSessions(clock) };
     ec2.createFailures.set(ENI, ['eni-not-supported', 'eni-not-supported']);
     await handle([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
 
@@ -299,7 +300,7 @@ describe('handleTaskEvents: unsupported ENIs in a warm process', () => {
     // ECS now says the stopped task is stopping, so the later event is skipped before any work.
     expect(later?.enis[0]?.outcome).toBe('skipped-status');
     expect(ec2.calls.filter((c) => c === 'create')).toHaveLength(1);
-    expect(ecs.tagged).toHaveLength(1);
+    expect(ecs.tagged.filter((t) => UNSUPPORTED_TASK_TAG in t.tags)).toHaveLength(1);
     expect(ecs.stopped).toHaveLength(1);
   });
 });
@@ -431,5 +432,71 @@ describe('handleTaskEvents: the batch deadline', () => {
     // assess
     expect(results[0]?.failure).toMatchObject({ kind: 'deadline' });
     expect(ec2.calls).toEqual([]);
+  });
+});
+
+describe('handleTaskEvents: a stop budget that holds', () => {
+  const stopTask = { MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'prod', MIRROR_STOP_MAX_PER_SERVICE: '2' } as const;
+  const unsupportedTasks = (count: number) =>
+    Array.from({ length: count }, (_, n) => {
+      const eni = `eni-${String(n + 1).padStart(17, '0')}`;
+      ec2.createFailures.set(eni, ['eni-not-supported']);
+      return taskEvent({ taskId: String(n + 1).repeat(32).slice(0, 32), enis: [{ id: eni }] });
+    });
+
+  it('claims before it stops, and stops no more than the budget in one batch', async () => {
+    // act
+    const results = await handle(unsupportedTasks(5), deps(stopTask));
+    // assess
+    expect(ecs.stopped).toHaveLength(2);
+    expect(results.filter((r) => r.enis[0]?.outcome === 'stopped-task')).toHaveLength(2);
+    expect(results.every((r) => r.failure === undefined)).toBe(true);
+    const claims = ecs.tagged.filter((t) => STOP_CLAIM_TASK_TAG in t.tags);
+    expect(claims.filter((t) => !t.tags[STOP_CLAIM_TASK_TAG]?.startsWith('released'))).toHaveLength(5);
+    expect(claims.filter((t) => t.tags[STOP_CLAIM_TASK_TAG]?.startsWith('released'))).toHaveLength(3);
+  });
+
+  it('stops nothing when ListTasks(STOPPED) comes back empty after this process has stopped tasks', async () => {
+    // prepare
+    const d = deps(stopTask);
+    const [first, ...rest] = unsupportedTasks(6);
+    await handle([first ?? {}], d);
+    expect(ecs.stopped).toHaveLength(1);
+    ecs.emptyLists.add('STOPPED');
+    // act
+    const results = await handle(rest, d);
+    // assess
+    expect(ecs.stopped).toHaveLength(1);
+    expect(results.map((r) => r.enis[0]?.reason)).toEqual(Array(5).fill(expect.stringContaining('stop budget uncertain')));
+    expect(metrics.get('StopBudgetUncertain')).toBe(5);
+  });
+
+  it('stops nothing when ListTasks(RUNNING) leaves out our own claimed task', async () => {
+    ecs.emptyLists.add('RUNNING');
+    await handle(unsupportedTasks(3), deps(stopTask));
+    expect(ecs.stopped).toEqual([]);
+  });
+
+  it('stops nothing when DescribeTasks answers MISSING for a task of the service', async () => {
+    // prepare
+    const events = unsupportedTasks(3);
+    const stoppedLongAgo = parseTaskStateChangeEvent(taskEvent({ taskId: 'e'.repeat(32), desiredStatus: 'STOPPED', lastStatus: 'STOPPED' }));
+    ecs.tasks.push(stoppedLongAgo);
+    ecs.reportedMissing.add(stoppedLongAgo.taskArn);
+    // act
+    await handle(events, deps(stopTask));
+    // assess
+    expect(ecs.stopped).toEqual([]);
+    expect(ecs.tagged.filter((t) => UNSUPPORTED_TASK_TAG in t.tags)).toHaveLength(3);
+  });
+
+  it('counts a live claim of another process against the budget', async () => {
+    // prepare: another Lambda has claimed a stop of this service and not finished
+    const other = parseTaskStateChangeEvent(taskEvent({ taskId: 'c'.repeat(32), enis: [{ id: 'eni-0cccccccccccccccc' }] }));
+    ecs.tasks.push({ ...other, tags: { [STOP_CLAIM_TASK_TAG]: new Date(clock.now() - 1_000).toISOString() } });
+    // act
+    await handle(unsupportedTasks(3), deps({ ...stopTask, MIRROR_STOP_MAX_PER_SERVICE: '2' }));
+    // assess: one stop left in the budget
+    expect(ecs.stopped).toHaveLength(1);
   });
 });
