@@ -31,8 +31,9 @@ type EniWork = EniResult | MirrorError | Abandoned;
 
 /**
  * The event path: ECS Task State Change events in (one, or a batch from SQS), sessions out.
- * One DescribeTrafficMirrorSessions for the whole batch, one create per ENI that lacks our
- * session; repeated and reordered events of a task collapse onto one piece of work.
+ * One DescribeTasks per cluster (≤ 100 tasks) to check the events against ECS, one
+ * DescribeTrafficMirrorSessions for the whole batch, one create per ENI that lacks our session;
+ * repeated and reordered events of a task collapse onto one piece of work.
  */
 export async function handleTaskEvents(
   rawEvents: readonly unknown[],

@@ -22,6 +22,14 @@ function parseBody(body: string): unknown {
  */
 export const DEADLINE_SAFETY_MARGIN_MS = 5_000;
 
+/**
+ * A fifth of a short remaining time at most, so that a function configured with a timeout near the
+ * margin still gets work done instead of returning every record at once.
+ */
+export function deadlineOf(now: number, remainingMs: number): number {
+  return now + remainingMs - Math.min(DEADLINE_SAFETY_MARGIN_MS, remainingMs / 5);
+}
+
 /** The part of the Lambda context the handler reads. */
 export type TimeLeft = Pick<Context, 'getRemainingTimeInMillis'>;
 
@@ -32,7 +40,7 @@ export type TimeLeft = Pick<Context, 'getRemainingTimeInMillis'>;
  */
 export const handler = async (event: unknown, context?: TimeLeft): Promise<SQSBatchResponse | TaskEventResult> => {
   const app = lambdaDeps();
-  const options = context ? { deadline: app.clock.now() + context.getRemainingTimeInMillis() - DEADLINE_SAFETY_MARGIN_MS } : {};
+  const options = context ? { deadline: deadlineOf(app.clock.now(), context.getRemainingTimeInMillis()) } : {};
   try {
     if (isSqsEvent(event)) {
       const results = await handleTaskEvents(
