@@ -78,7 +78,7 @@ async function stopWithinBudget(task: TaskSnapshot, serviceName: string, network
     ownStops: ledger.stopsOf(service),
   });
   if (decision.decision !== 'stop') {
-    await release(task, claimedAt, deps);
+    await release(task, releasedClaimValue(claimedAt, decision.decision === 'spent' ? decision.lastStopAt : undefined), deps);
     if (decision.decision === 'uncertain') return uncertain(decision.reason);
     deps.logger.error('ENI cannot be mirrored; stop budget of the service is spent, task left running', {
       taskArn: task.taskArn,
@@ -91,7 +91,7 @@ async function stopWithinBudget(task: TaskSnapshot, serviceName: string, network
   if (deps.clock.now() - Date.parse(claimedAt) > CLAIM_VALIDITY_MS) {
     // Others counted this claim as live only as it was when they read; a decision this late
     // (a process frozen mid-way, resumed in a later invocation) is not acted on.
-    await release(task, claimedAt, deps);
+    await release(task, releasedClaimValue(claimedAt), deps);
     return uncertain(`the decision took longer than ${CLAIM_VALIDITY_MS / 1000} s after the claim`);
   }
   try {
@@ -107,9 +107,9 @@ async function stopWithinBudget(task: TaskSnapshot, serviceName: string, network
 }
 
 /** A claim that did not stop frees its share of the budget; if the release fails, the claim just expires with the window. */
-async function release(task: TaskSnapshot, claimedAt: string, deps: AppDeps): Promise<void> {
+async function release(task: TaskSnapshot, released: string, deps: AppDeps): Promise<void> {
   try {
-    await (await deps.ecs()).tagTask(task.taskArn, { [STOP_CLAIM_TASK_TAG]: releasedClaimValue(claimedAt) });
+    await (await deps.ecs()).tagTask(task.taskArn, { [STOP_CLAIM_TASK_TAG]: released });
   } catch (error) {
     deps.logger.warn('could not release a stop claim; it counts against the budget until the window ends', { taskArn: task.taskArn, error: describe(error) });
   }

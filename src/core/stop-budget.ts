@@ -4,9 +4,16 @@ import type { TaskSnapshot } from './task.js';
 /** Prefix of the reason given to ECS when we stop a task: it is how the stop budget finds our stops. */
 export const STOP_REASON = 'ecs-traffic-mirror: network interface cannot be mirrored (host does not support traffic mirroring)';
 
-/** The value a claim is overwritten with when it did not lead to a stop. */
-export function releasedClaimValue(claimedAt: string): string {
-  return `released ${claimedAt}`;
+const RELEASED = 'released ';
+const LAST_STOP = ' last-stop ';
+
+/**
+ * The value a claim is overwritten with when it did not lead to a stop. It keeps the time of the
+ * newest stop of ours that the claimant saw: a running task carries it on, and a later reader
+ * that no longer sees that stop knows its answer is incomplete (stopped tasks lose their tags).
+ */
+export function releasedClaimValue(claimedAt: string, lastStopAt?: string): string {
+  return `${RELEASED}${claimedAt}${lastStopAt === undefined ? '' : `${LAST_STOP}${lastStopAt}`}`;
 }
 
 /** What one claimant read about its service, after it had tagged its own claim. */
@@ -31,7 +38,8 @@ export interface StopBudgetInput {
 
 export type StopDecision =
   | { readonly decision: 'stop'; readonly used: number }
-  | { readonly decision: 'spent'; readonly used: number }
+  /** `lastStopAt`: the newest stoppedAt of our stops seen, for the released claim to keep. */
+  | { readonly decision: 'spent'; readonly used: number; readonly lastStopAt?: string }
   | { readonly decision: 'uncertain'; readonly reason: string };
 
 /**
@@ -54,8 +62,11 @@ export type StopDecision =
  * The rule assumes the read is complete, so anything that says it is not makes the decision
  * `uncertain` — nothing is stopped: a DescribeTasks failure (MISSING, not answered), an error,
  * our own claim missing from the read (ListTasks RUNNING left our task out), or a stop this
- * process made within the window that the read does not show (ListTasks STOPPED came back empty
- * or short: from the answer alone that is not distinguishable from "none").
+ * process made within the window that the read does not show, or a stop of ours within the
+ * window that a released claim on a running task recorded and the read does not show
+ * (ListTasks STOPPED came back empty or short: from the answer alone that is not
+ * distinguishable from "none"). Before any claim has been released, a process that never
+ * stopped anything itself has no such evidence: that case rests on ECS answering completely.
  */
 export function decideStop(input: StopBudgetInput): StopDecision {
   const { read } = input;
@@ -75,8 +86,18 @@ export function decideStop(input: StopBudgetInput): StopDecision {
       return uncertain(`ECS does not show ${stop.taskArn}, which this process stopped within the window, as stopped by us`);
     }
   }
+  const ourStopTimes = read.tasks.flatMap((task) => (isOurStop(task, since) && task.stoppedAt !== undefined ? [Date.parse(task.stoppedAt)] : []));
+  for (const task of read.tasks) {
+    const recorded = recordedLastStop(task.tags[STOP_CLAIM_TASK_TAG]);
+    if (recorded === undefined || recorded < since) continue;
+    if (!ourStopTimes.some((at) => at >= recorded)) {
+      return uncertain(`${task.taskArn} records a stop of ours at ${new Date(recorded).toISOString()} that ECS no longer shows`);
+    }
+  }
   const used = [...byArn.keys()].filter((arn) => any(arn, (task) => isOurStop(task, since) || isLiveClaim(task, since))).length;
-  return used <= input.maxStops ? { decision: 'stop', used } : { decision: 'spent', used };
+  if (used <= input.maxStops) return { decision: 'stop', used };
+  const newest = ourStopTimes.filter((at) => !Number.isNaN(at)).sort((a, b) => b - a)[0];
+  return { decision: 'spent', used, ...(newest === undefined ? {} : { lastStopAt: new Date(newest).toISOString() }) };
 }
 
 /** Stopped (or stopping) by us within the window; a task still stopping has no stoppedAt yet. */
@@ -90,9 +111,18 @@ function isOurStop(task: TaskSnapshot, since: number): boolean {
 /** A claim not released, made within the window (or with an unreadable time, which counts: fail closed). */
 function isLiveClaim(task: TaskSnapshot, since: number): boolean {
   const value = task.tags[STOP_CLAIM_TASK_TAG];
-  if (value === undefined || value.startsWith('released ')) return false;
+  if (value === undefined || value.startsWith(RELEASED)) return false;
   const at = Date.parse(value);
   return Number.isNaN(at) || at >= since;
+}
+
+/** The stop time a released claim kept, if it kept one. */
+function recordedLastStop(value: string | undefined): number | undefined {
+  if (value === undefined || !value.startsWith(RELEASED)) return undefined;
+  const at = value.indexOf(LAST_STOP);
+  if (at < 0) return undefined;
+  const time = Date.parse(value.slice(at + LAST_STOP.length));
+  return Number.isNaN(time) ? undefined : time;
 }
 
 function uncertain(reason: string): StopDecision {

@@ -87,6 +87,26 @@ describe('stop budget: fail closed', () => {
   });
 });
 
+describe('stop budget: a cold process after the budget is spent', () => {
+  it('stops nothing more when ListTasks(STOPPED) later answers empty to processes that never stopped anything', async () => {
+    // prepare: a warm process spends the budget, and one more claim is released once the stops are STOPPED
+    const events = await serviceEvents(6);
+    const warm = world.depsVia(proxy.endpoint, STOP_TASK);
+    const spent = await handleTaskEvents(events.slice(0, BUDGET), warm);
+    expect(spent.map((r) => r.enis[0]?.outcome)).toEqual(Array(BUDGET).fill('stopped-task'));
+    for (const result of spent) await world.emulator.ecs.waitForTaskStatus(result.taskArn ?? '', 'STOPPED', WAIT_MS);
+    const [released] = await handleTaskEvents(events.slice(BUDGET, BUDGET + 1), warm);
+    expect(released?.enis[0]?.reason).toMatch(/stop budget spent/);
+    proxy.setRules([{ operation: 'ecs:ListTasks', when: listsStopped, fault: { kind: 'empty-200' } }]);
+    // act: each remaining event in a fresh process, with no memory of the stops
+    const later = [];
+    for (const event of events.slice(BUDGET + 1)) later.push(...(await handleTaskEvents([event], world.depsVia(proxy.endpoint, STOP_TASK))));
+    // assess
+    expect(await stoppedByUs()).toBe(BUDGET);
+    expect(later.map((r) => r.enis[0]?.reason)).toEqual(Array(later.length).fill(expect.stringContaining('stop budget uncertain')));
+  });
+});
+
 describe('stop budget: two event Lambdas at once', () => {
   it('holds when two processes handle halves of a burst of unsupported service tasks concurrently', async () => {
     // prepare

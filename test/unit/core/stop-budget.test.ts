@@ -32,7 +32,7 @@ describe('decideStop', () => {
 
   it('is spent when the budget is taken by stops and live claims of others', () => {
     const claim = task('c', { tags: { [STOP_CLAIM_TASK_TAG]: new Date(NOW - 2_000).toISOString() } });
-    expect(decideStop(input([stoppedByUs('b', 5), claim]))).toEqual({ decision: 'spent', used: 3 });
+    expect(decideStop(input([stoppedByUs('b', 5), claim]))).toMatchObject({ decision: 'spent', used: 3 });
   });
 
   it('does not count released claims, stops of others, or our stops before the window', () => {
@@ -62,5 +62,23 @@ describe('decideStop', () => {
 
   it('never stops with a budget of 0', () => {
     expect(decideStop(input([], { maxStops: 0 }))).toEqual({ decision: 'spent', used: 1 });
+  });
+});
+
+describe('decideStop: stops recorded by released claims', () => {
+  const stoppedAt = new Date(NOW - 5 * 60_000).toISOString();
+  const released = task('c', { tags: { [STOP_CLAIM_TASK_TAG]: releasedClaimValue(CLAIMED_AT, stoppedAt) } });
+
+  it('keeps the newest stop it saw when the budget is spent', () => {
+    const claim = task('d', { tags: { [STOP_CLAIM_TASK_TAG]: CLAIMED_AT } });
+    expect(decideStop(input([stoppedByUs('b', 5), claim]))).toEqual({ decision: 'spent', used: 3, lastStopAt: stoppedAt });
+  });
+
+  it('is uncertain when a running task records a stop of ours in the window that the read does not show', () => {
+    expect(decideStop(input([released]))).toMatchObject({ decision: 'uncertain', reason: expect.stringContaining('no longer shows') });
+  });
+
+  it('is satisfied when the recorded stop is in the read', () => {
+    expect(decideStop(input([released, stoppedByUs('b', 5)]))).toEqual({ decision: 'stop', used: 2 });
   });
 });
