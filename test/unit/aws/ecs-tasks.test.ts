@@ -13,7 +13,7 @@ function describedTask(id: string) {
     clusterArn: CLUSTER,
     lastStatus: 'RUNNING',
     desiredStatus: 'RUNNING',
-    launchType: 'FARGATE',
+    launchType: 'FARGATE' as const,
     group: 'family:web',
     taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1',
     version: 3,
