@@ -4,50 +4,92 @@ import { classifyError } from '../core/outcome.js';
 import { checkScope } from '../core/scope.js';
 import type { MirrorSession } from '../core/session.js';
 import { ATTACHED, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
+import type { EventVerdict } from '../core/verify-event.js';
+import { ABANDONED, Deadline, type Abandoned } from './deadline.js';
 import { METRIC, type AppDeps } from './deps.js';
 import { mirrorEnisVerified } from './mirror-eni.js';
 import type { EniResult, EventFailure, TaskEventResult } from './results.js';
+import { verifyWithEcs, type Verification } from './verify-with-ecs.js';
+
+export interface HandleTaskEventsOptions {
+  /**
+   * Epoch milliseconds on deps.clock after which no work is waited for: events not done by then
+   * come back as `deadline` failures, for redelivery. Default: none.
+   */
+  readonly deadline?: number;
+}
 
 /** Creates in flight at once within one batch; the rate limiter, not this, sets the pace. */
 const CREATE_CONCURRENCY = 16;
+
+/** Time kept back from the creates for the describe that checks them (one call, well under its request timeout). */
+const CHECK_RESERVE_MS = 1_000;
 
 interface Candidate {
   readonly task: TaskSnapshot;
   readonly networkInterfaceId: string;
 }
 
-type EniWork = EniResult | MirrorError;
+type EniWork = EniResult | MirrorError | Abandoned;
 
 /**
  * The event path: ECS Task State Change events in (one, or a batch from SQS), sessions out.
- * One DescribeTrafficMirrorSessions for the whole batch, one create per ENI that lacks our
- * session; repeated and reordered events of a task collapse onto one piece of work.
+ * One DescribeTasks per cluster (≤ 100 tasks) to check the events against ECS, one
+ * DescribeTrafficMirrorSessions for the whole batch, one create per ENI that lacks our session;
+ * repeated and reordered events of a task collapse onto one piece of work.
  */
-export async function handleTaskEvents(rawEvents: readonly unknown[], deps: AppDeps): Promise<TaskEventResult[]> {
+export async function handleTaskEvents(
+  rawEvents: readonly unknown[],
+  deps: AppDeps,
+  options: HandleTaskEventsOptions = {},
+): Promise<TaskEventResult[]> {
+  const deadline = new Deadline(deps.clock, options.deadline);
   const parsed = rawEvents.map(parseOrFailure);
   const snapshots = parsed.flatMap((p) => (p.ok ? [p.task] : []));
   const latest = latestByTask(snapshots);
 
-  const candidates = new Map<string, Candidate>();
   const triage = new Map<TaskSnapshot, EniResult[]>();
-  for (const task of snapshots) {
-    const results = triageTask(task, latest.get(task.taskArn) ?? task, deps);
-    triage.set(task, results);
-    for (const result of results) {
-      if (result.outcome !== 'failed' || !result.networkInterfaceId) continue;
-      const known = candidates.get(result.networkInterfaceId);
-      if (!known || known.task.version < task.version) candidates.set(result.networkInterfaceId, { task, networkInterfaceId: result.networkInterfaceId });
+  for (const task of snapshots) triage.set(task, triageTask(task, latest.get(task.taskArn) ?? task, deps));
+
+  // The event only says which task and ENI to look at; ECS says whether they belong together, and
+  // its snapshot (group, tags, attachments) is what the rest of the work uses.
+  const toVerify = snapshots.filter((task) => pendingEnis(triage.get(task) ?? []).length > 0);
+  const verifications = await verifyWithEcs(
+    toVerify.map((task) => ({ event: task, eniIds: pendingEnis(triage.get(task) ?? []) })),
+    deps,
+    deadline,
+  );
+
+  const candidates = new Map<string, Candidate>();
+  for (const task of toVerify) {
+    const verification = verifications.get(task);
+    // Out of scope by ECS's own view (its tags): counted like the out-of-scope events above.
+    if (verification?.kind === 'verdict' && verification.verdict.verdict === 'out-of-scope') deps.metrics.count(METRIC.outOfScope);
+    if (verification?.kind !== 'verdict' || verification.verdict.verdict !== 'verified') continue;
+    const verified = verification.verdict.task;
+    for (const networkInterfaceId of pendingEnis(triage.get(task) ?? [])) {
+      const known = candidates.get(networkInterfaceId);
+      if (!known || known.task.version < verified.version) candidates.set(networkInterfaceId, { task: verified, networkInterfaceId });
     }
   }
 
-  const work = await mirrorCandidates([...candidates.values()], deps);
+  const work = await mirrorCandidates([...candidates.values()], deps, deadline);
 
-  const results = parsed.map((entry) => (entry.ok ? resultOf(entry.task, triage.get(entry.task) ?? [], work) : entry.result));
+  const results = parsed.map((entry) =>
+    entry.ok ? resultOf(entry.task, triage.get(entry.task) ?? [], verifications.get(entry.task), work) : entry.result,
+  );
   for (const result of results) {
     if (result.failure?.kind === 'invalid-event') deps.metrics.count(METRIC.invalidEvent);
+    else if (result.failure?.kind === 'unverified-event') deps.metrics.count(METRIC.eventRejected);
+    else if (result.failure?.kind === 'deadline') deps.metrics.count(METRIC.eventDeadline);
     else if (result.failure) deps.metrics.count(METRIC.eventFailed);
   }
   return results;
+}
+
+/** ENIs of a triaged event that still need work (ATTACHED, in a mirrorable, in-scope event). */
+function pendingEnis(triaged: readonly EniResult[]): string[] {
+  return triaged.flatMap((result) => (result.outcome === 'failed' && result.networkInterfaceId ? [result.networkInterfaceId] : []));
 }
 
 type Parsed = { readonly ok: true; readonly task: TaskSnapshot } | { readonly ok: false; readonly result: TaskEventResult };
@@ -93,7 +135,7 @@ function triageTask(task: TaskSnapshot, newest: TaskSnapshot, deps: AppDeps): En
   );
 }
 
-async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps): Promise<Map<string, EniWork>> {
+async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps, deadline: Deadline): Promise<Map<string, EniWork>> {
   const work = new Map<string, EniWork>();
   const unknown: Candidate[] = [];
   for (const candidate of candidates) {
@@ -109,20 +151,31 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
     }
   }
   if (unknown.length === 0) return work;
-  let sessions: MirrorSession[];
+  let sessions: MirrorSession[] | Abandoned;
   try {
-    sessions = await deps.ec2.findSessionsForEnis(unknown.map((c) => c.networkInterfaceId));
+    sessions = await deadline.race(deps.ec2.findSessionsForEnis(unknown.map((c) => c.networkInterfaceId)));
   } catch (error) {
     const failure = asMirrorError(error);
     for (const candidate of unknown) work.set(candidate.networkInterfaceId, failure);
     return work;
   }
+  if (sessions === ABANDONED) {
+    for (const candidate of unknown) work.set(candidate.networkInterfaceId, ABANDONED);
+    return work;
+  }
   const byEni = new Map<string, MirrorSession[]>();
   for (const session of sessions) byEni.set(session.networkInterfaceId, [...(byEni.get(session.networkInterfaceId) ?? []), session]);
+  // Creates stop a little before the deadline so the one describe that proves them still fits:
+  // a create that cannot be proven in time is returned for redelivery, not reported as done.
+  const createDeadline = deadline.earlier(CHECK_RESERVE_MS);
   const attempts = await mirrorEnisVerified(
     unknown.map((c) => ({ ...c, sessionsOnEni: byEni.get(c.networkInterfaceId) ?? [] })),
     deps,
-    { concurrency: CREATE_CONCURRENCY },
+    {
+      concurrency: CREATE_CONCURRENCY,
+      settle: (pending) => createDeadline.race(pending),
+      settleCheck: (pending) => deadline.race(pending),
+    },
   );
   for (const { task, networkInterfaceId } of unknown) {
     const attempt = attempts.get(networkInterfaceId);
@@ -131,6 +184,9 @@ async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps)
       rememberOutcome(deps, networkInterfaceId, result);
       work.set(networkInterfaceId, { attachmentId: task.enis.find((e) => e.networkInterfaceId === networkInterfaceId)?.attachmentId, ...result });
       deps.logger.info('ENI handled', { taskArn: task.taskArn, lastStatus: task.lastStatus, version: task.version, ...result });
+    } else if (attempt?.error === ABANDONED) {
+      work.set(networkInterfaceId, ABANDONED);
+      deps.logger.warn('ENI abandoned at the batch deadline; its event goes back for redelivery', { taskArn: task.taskArn, networkInterfaceId });
     } else {
       const failure = asMirrorError(attempt?.error);
       work.set(networkInterfaceId, failure);
@@ -159,22 +215,57 @@ function asMirrorError(error: unknown): MirrorError {
   return new MirrorError('unknown', error instanceof Error ? error.message : String(error), undefined, { cause: error });
 }
 
-function resultOf(task: TaskSnapshot, triaged: readonly EniResult[], work: ReadonlyMap<string, EniWork>): TaskEventResult {
+const DEADLINE_MESSAGE = 'the batch reached its deadline before this work was done; returned for redelivery';
+
+function resultOf(
+  task: TaskSnapshot,
+  triaged: readonly EniResult[],
+  verification: Verification | undefined,
+  work: ReadonlyMap<string, EniWork>,
+): TaskEventResult {
+  const identity = { taskArn: task.taskArn, clusterArn: task.clusterArn, lastStatus: task.lastStatus, version: task.version };
+  if (verification !== undefined && !(verification.kind === 'verdict' && verification.verdict.verdict === 'verified')) {
+    return { ...identity, ...unverifiedResult(triaged, verification) };
+  }
   let failure: EventFailure | undefined;
   const enis = triaged.map((result): EniResult => {
     if (result.outcome !== 'failed' || !result.networkInterfaceId) return result;
     const done = work.get(result.networkInterfaceId);
     if (done === undefined) return result;
+    if (done === ABANDONED) {
+      failure ??= { kind: 'deadline', outcome: 'retry', message: DEADLINE_MESSAGE };
+      return { ...result, reason: DEADLINE_MESSAGE };
+    }
     if (!(done instanceof MirrorError)) return done;
     failure ??= { kind: done.kind, outcome: classifyError(done.kind), message: done.message, ...(done.awsCode ? { awsCode: done.awsCode } : {}) };
     return { ...result, reason: done.message };
   });
-  return {
-    taskArn: task.taskArn,
-    clusterArn: task.clusterArn,
-    lastStatus: task.lastStatus,
-    version: task.version,
-    enis,
-    ...(failure ? { failure } : {}),
-  };
+  return { ...identity, enis, ...(failure ? { failure } : {}) };
+}
+
+/** An event that ECS did not confirm: no ENI of it was touched. */
+function unverifiedResult(triaged: readonly EniResult[], verification: Verification): Pick<TaskEventResult, 'enis' | 'failure'> {
+  const pending = (outcome: EniResult['outcome'], reason: string) =>
+    triaged.map((result) => (result.outcome === 'failed' ? { ...result, outcome, reason } : result));
+  if (verification.kind === 'abandoned') return { enis: pending('failed', DEADLINE_MESSAGE), failure: { kind: 'deadline', outcome: 'retry', message: DEADLINE_MESSAGE } };
+  if (verification.kind === 'error') {
+    const error = verification.error;
+    return {
+      enis: pending('failed', error.message),
+      failure: { kind: error.kind, outcome: classifyError(error.kind), message: error.message, ...(error.awsCode ? { awsCode: error.awsCode } : {}) },
+    };
+  }
+  const verdict: EventVerdict = verification.verdict;
+  switch (verdict.verdict) {
+    case 'verified':
+      return { enis: triaged };
+    case 'skipped':
+      return { enis: pending('skipped-status', verdict.reason) };
+    case 'out-of-scope':
+      return { enis: pending('out-of-scope', verdict.reason) };
+    case 'rejected':
+      return { enis: pending('rejected', verdict.reason), failure: { kind: 'unverified-event', outcome: 'rejected', message: verdict.reason } };
+    case 'retry':
+      return { enis: pending('failed', verdict.reason), failure: { kind: 'unconfirmed-event', outcome: 'retry', message: verdict.reason } };
+  }
 }

@@ -4,6 +4,7 @@ import { planSessionForEni, withGeneration, type PlannedSession } from '../core/
 import { isOurSession, type MirrorSession } from '../core/session.js';
 import { MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
 import { METRIC, forEachLimited, type AppDeps } from './deps.js';
+import { ABANDONED, type Abandoned } from './deadline.js';
 import type { EniResult } from './results.js';
 import { handleUnsupportedEni } from './unsupported-eni.js';
 
@@ -85,6 +86,13 @@ export interface MirrorManyOptions {
   readonly concurrency: number;
   /** Awaited before each create (the sweep's pacing). */
   readonly beforeCreate?: () => Promise<void>;
+  /**
+   * Wraps each piece of AWS work (the event path's batch deadline): work it gives up on comes back
+   * as a failed attempt whose error is ABANDONED, never as a success.
+   */
+  readonly settle?: <T>(work: Promise<T>) => Promise<T | Abandoned>;
+  /** The same for the one describe that checks the creates; it may be given more time than they are. */
+  readonly settleCheck?: <T>(work: Promise<T>) => Promise<T | Abandoned>;
 }
 
 /**
@@ -96,10 +104,13 @@ export interface MirrorManyOptions {
  */
 export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: AppDeps, options: MirrorManyOptions): Promise<Map<string, MirrorAttempt>> {
   const outcomes = new Map<string, MirrorAttempt>();
+  const settle = options.settle ?? (<T>(work: Promise<T>): Promise<T | Abandoned> => work);
+  const settleCheck = options.settleCheck ?? settle;
   await forEachLimited(items, options.concurrency, async ({ task, networkInterfaceId, sessionsOnEni }) => {
     try {
       await options.beforeCreate?.();
-      outcomes.set(networkInterfaceId, { ok: true, result: await mirrorEni(task, networkInterfaceId, sessionsOnEni, deps) });
+      const result = await settle(mirrorEni(task, networkInterfaceId, sessionsOnEni, deps));
+      outcomes.set(networkInterfaceId, result === ABANDONED ? { ok: false, error: ABANDONED } : { ok: true, result });
     } catch (error) {
       outcomes.set(networkInterfaceId, { ok: false, error });
     }
@@ -113,7 +124,9 @@ export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: Ap
   if (obtained.length === 0) return outcomes;
   let live: ReadonlySet<string>;
   try {
-    live = new Set((await deps.ec2.findSessionsByIds(obtained)).map((s) => s.sessionId));
+    const found = await settleCheck(deps.ec2.findSessionsByIds(obtained));
+    if (found === ABANDONED) throw ABANDONED;
+    live = new Set(found.map((s) => s.sessionId));
   } catch (error) {
     // Unproven is not a success: the ENI is retried (the event redelivered, the next sweep), and
     // the retry's describe by ENI finds the session if it does exist.
@@ -130,8 +143,11 @@ export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: Ap
     try {
       await options.beforeCreate?.();
       const replacement = withGeneration(planForEni(task, networkInterfaceId, sessionsOnEni, deps), deps.config.session, deps.clock.now());
-      const session = await createWhenEniVisible(replacement, deps);
-      outcomes.set(networkInterfaceId, { ok: true, result: { networkInterfaceId, outcome: 'created', sessionId: session.sessionId } });
+      const session = await settle(createWhenEniVisible(replacement, deps));
+      outcomes.set(
+        networkInterfaceId,
+        session === ABANDONED ? { ok: false, error: ABANDONED } : { ok: true, result: { networkInterfaceId, outcome: 'created', sessionId: session.sessionId } },
+      );
     } catch (error) {
       outcomes.set(networkInterfaceId, { ok: false, error });
     }

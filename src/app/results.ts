@@ -10,6 +10,8 @@ export type EniOutcome =
   | 'out-of-scope'
   | 'skipped-status'
   | 'not-attached'
+  /** ECS contradicts the event (see core/verify-event): nothing was touched. */
+  | 'rejected'
   | 'failed';
 
 export interface EniResult {
@@ -20,9 +22,17 @@ export interface EniResult {
   readonly reason?: string;
 }
 
+/**
+ * Failures of the event path itself, besides AWS errors:
+ * - unverified-event: ECS contradicts the event; redelivery ends in the dead-letter queue
+ * - unconfirmed-event: ECS could not confirm the event yet (not answered, lagging); retried
+ * - deadline: the batch's time ran out before this event's work was done; redelivered
+ */
+export type EventPathFailureKind = 'invalid-event' | 'unverified-event' | 'unconfirmed-event' | 'deadline';
+
 export interface EventFailure {
-  readonly kind: MirrorErrorKind | 'invalid-event';
-  readonly outcome: ErrorOutcome | 'invalid-event';
+  readonly kind: MirrorErrorKind | EventPathFailureKind;
+  readonly outcome: ErrorOutcome | 'invalid-event' | 'rejected';
   readonly awsCode?: string;
   readonly message: string;
 }

@@ -1,11 +1,12 @@
-import type { TaskSnapshot } from '../core/task.js';
+import { STOP_CLAIM_TASK_TAG } from '../contract/tags.js';
 import { MirrorError } from '../core/errors.js';
 import { UNSUPPORTED_TASK_TAG } from '../core/session.js';
+import { STOP_REASON, decideStop, releasedClaimValue, type ServiceBudgetRead } from '../core/stop-budget.js';
+import type { TaskSnapshot } from '../core/task.js';
 import { METRIC, type AppDeps } from './deps.js';
 import type { EniResult } from './results.js';
 
-/** Prefix of the reason given to ECS when we stop a task: it is how the stop budget finds our stops. */
-export const STOP_REASON = 'ecs-traffic-mirror: network interface cannot be mirrored (host does not support traffic mirroring)';
+export { STOP_REASON } from '../core/stop-budget.js';
 
 /**
  * An ENI that EC2 will never mirror. `report` tags the task so sweeps and `status` know why it
@@ -23,46 +24,152 @@ export async function handleUnsupportedEni(task: TaskSnapshot, networkInterfaceI
     deps.logger.warn('could not tag the task of an unsupported ENI', { taskArn: task.taskArn, networkInterfaceId, error: describe(error) });
   }
 
-  const { policy, maxStopsPerService, windowMinutes } = deps.config.unsupported;
-  if (policy === 'report') {
+  if (deps.config.unsupported.policy === 'report') {
     deps.logger.warn('ENI cannot be mirrored; reported (policy report)', { taskArn: task.taskArn, networkInterfaceId });
     return { ...base, reason: 'host does not support traffic mirroring; reported' };
   }
-  if (!task.serviceName) {
+  const serviceName = task.serviceName;
+  if (!serviceName) {
     deps.logger.warn('ENI cannot be mirrored; standalone task reported, never stopped', { taskArn: task.taskArn, networkInterfaceId });
     return { ...base, reason: 'standalone task: no service would replace it, so it is reported, never stopped' };
   }
   if (task.desiredStatus === 'STOPPED') return { ...base, reason: 'task is already stopping' };
 
-  const recentStops = await countRecentStops(task, deps, windowMinutes);
-  if (recentStops >= maxStopsPerService) {
+  return stopLedgerOf(deps).serially(`${task.clusterArn} ${serviceName}`, () => stopWithinBudget(task, serviceName, networkInterfaceId, deps));
+}
+
+/** Longest time from claim to StopTask that is still acted on. */
+const CLAIM_VALIDITY_MS = 60_000;
+
+/**
+ * Claim, read, decide, then stop or release (see decideStop for why the budget holds across
+ * concurrent Lambdas). Anything uncertain ends in `report`: the task is already tagged.
+ */
+async function stopWithinBudget(task: TaskSnapshot, serviceName: string, networkInterfaceId: string, deps: AppDeps): Promise<EniResult> {
+  const { maxStopsPerService, windowMinutes } = deps.config.unsupported;
+  const ecs = await deps.ecs();
+  const ledger = stopLedgerOf(deps);
+  const service = `${task.clusterArn} ${serviceName}`;
+  const claimedAt = new Date(deps.clock.now()).toISOString();
+  const reported = (reason: string): EniResult => ({ networkInterfaceId, outcome: 'unsupported', reason });
+  const uncertain = (reason: string): EniResult => {
+    deps.metrics.count(METRIC.stopBudgetUncertain);
+    deps.logger.error('ENI cannot be mirrored; stop budget cannot be read with certainty, task left running and reported', {
+      taskArn: task.taskArn,
+      serviceName,
+      reason,
+    });
+    return reported(`stop budget uncertain, so nothing was stopped: ${reason}`);
+  };
+
+  try {
+    await ecs.tagTask(task.taskArn, { [STOP_CLAIM_TASK_TAG]: claimedAt });
+  } catch (error) {
+    return uncertain(`could not claim the stop: ${describe(error)}`);
+  }
+  const read = await readService(task.clusterArn, serviceName, deps);
+  const decision = decideStop({
+    taskArn: task.taskArn,
+    claimedAt,
+    now: deps.clock.now(),
+    windowMinutes,
+    maxStops: maxStopsPerService,
+    read,
+    ownStops: ledger.stopsOf(service),
+  });
+  if (decision.decision !== 'stop') {
+    await release(task, releasedClaimValue(claimedAt, decision.decision === 'spent' ? decision.lastStopAt : undefined), deps);
+    if (decision.decision === 'uncertain') return uncertain(decision.reason);
     deps.logger.error('ENI cannot be mirrored; stop budget of the service is spent, task left running', {
       taskArn: task.taskArn,
-      serviceName: task.serviceName,
-      recentStops,
+      serviceName,
+      used: decision.used,
       maxStopsPerService,
     });
-    return { ...base, reason: `stop budget spent: ${recentStops} tasks of service ${task.serviceName} stopped in ${windowMinutes} min` };
+    return reported(`stop budget spent: ${decision.used} of ${maxStopsPerService} stops of service ${serviceName} in ${windowMinutes} min are taken`);
   }
-  await ecs.stopTask(task.clusterArn, task.taskArn, STOP_REASON);
+  if (deps.clock.now() - Date.parse(claimedAt) > CLAIM_VALIDITY_MS) {
+    // Others counted this claim as live only as it was when they read; a decision this late
+    // (a process frozen mid-way, resumed in a later invocation) is not acted on.
+    await release(task, releasedClaimValue(claimedAt), deps);
+    return uncertain(`the decision took longer than ${CLAIM_VALIDITY_MS / 1000} s after the claim`);
+  }
+  try {
+    await ecs.stopTask(task.clusterArn, task.taskArn, STOP_REASON);
+  } catch (error) {
+    // The stop may have happened (a lost answer): the claim stays, so the budget counts it.
+    return uncertain(`StopTask failed: ${describe(error)}`);
+  }
+  ledger.remember(service, task.taskArn, deps.clock.now());
   deps.metrics.count(METRIC.taskStopped);
   deps.logger.warn('ENI cannot be mirrored; task stopped for its service to replace', { taskArn: task.taskArn, networkInterfaceId });
   return { networkInterfaceId, outcome: 'stopped-task', reason: 'host does not support traffic mirroring; task stopped' };
 }
 
-/** ECS itself remembers recently stopped tasks and why: the budget needs no store of our own. */
-async function countRecentStops(task: TaskSnapshot, deps: AppDeps, windowMinutes: number): Promise<number> {
-  if (!task.serviceName) return 0;
-  const ecs = await deps.ecs();
-  const since = deps.clock.now() - windowMinutes * 60_000;
-  let count = 0;
-  for await (const arns of ecs.listTaskArns(task.clusterArn, 'STOPPED', task.serviceName)) {
-    const { tasks: stopped } = await ecs.describeTasks(task.clusterArn, arns);
-    count += stopped.filter(
-      (t) => t.stoppedReason?.startsWith(STOP_REASON) && (t.stoppedAt === undefined || Date.parse(t.stoppedAt) >= since),
-    ).length;
+/** A claim that did not stop frees its share of the budget; if the release fails, the claim just expires with the window. */
+async function release(task: TaskSnapshot, released: string, deps: AppDeps): Promise<void> {
+  try {
+    await (await deps.ecs()).tagTask(task.taskArn, { [STOP_CLAIM_TASK_TAG]: released });
+  } catch (error) {
+    deps.logger.warn('could not release a stop claim; it counts against the budget until the window ends', { taskArn: task.taskArn, error: describe(error) });
   }
-  return count;
+}
+
+/**
+ * The service's tasks, RUNNING first and then STOPPED: a claimant that stops in between moves from
+ * the first list (claim tag) to the second (stop reason), so it is read at least once.
+ */
+async function readService(cluster: string, serviceName: string, deps: AppDeps): Promise<ServiceBudgetRead> {
+  const ecs = await deps.ecs();
+  const tasks: TaskSnapshot[] = [];
+  const problems: string[] = [];
+  for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+    try {
+      for await (const arns of ecs.listTaskArns(cluster, desiredStatus, serviceName)) {
+        const described = await ecs.describeTasks(cluster, arns);
+        tasks.push(...described.tasks);
+        for (const failure of described.failures) problems.push(`DescribeTasks: ${failure.arn} ${failure.reason}`);
+      }
+    } catch (error) {
+      problems.push(`${desiredStatus} tasks: ${describe(error)}`);
+    }
+  }
+  return { tasks, problems };
+}
+
+/**
+ * What this process itself stopped, per service, and one decision at a time per service: claims
+ * of one process never contend with each other, so the budget's pessimism (see decideStop) only
+ * applies between processes. Kept per AppDeps, which an entry point builds once per process.
+ */
+class StopLedger {
+  private readonly stops = new Map<string, { taskArn: string; at: number }[]>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  serially<T>(service: string, work: () => Promise<T>): Promise<T> {
+    const turn = (this.queues.get(service) ?? Promise.resolve()).then(work, work);
+    this.queues.set(service, turn.catch(() => undefined));
+    return turn;
+  }
+
+  remember(service: string, taskArn: string, at: number): void {
+    this.stops.set(service, [...(this.stops.get(service) ?? []), { taskArn, at }]);
+  }
+
+  stopsOf(service: string): readonly { taskArn: string; at: number }[] {
+    return this.stops.get(service) ?? [];
+  }
+}
+
+const ledgers = new WeakMap<AppDeps, StopLedger>();
+
+function stopLedgerOf(deps: AppDeps): StopLedger {
+  let ledger = ledgers.get(deps);
+  if (!ledger) {
+    ledger = new StopLedger();
+    ledgers.set(deps, ledger);
+  }
+  return ledger;
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,5 @@
 import { FILTER_ID_PATTERN, LAUNCH_TYPES, TARGET_ID_PATTERN } from '../contract/ids.js';
-import { ENV, ENV_ALIASES } from '../contract/variables.js';
+import { ENV, ENV_ALIASES, MAX_STOP_WINDOW_MINUTES } from '../contract/variables.js';
 import { ConfigError } from '../core/errors.js';
 import type { SessionOptions } from '../core/plan.js';
 import { invalidScopeName, type ScopeConfig } from '../core/scope.js';
@@ -65,6 +65,8 @@ export { CONFIG_VARIABLES } from '../contract/variables.js';
 
 const LAUNCH_TYPE_SET: ReadonlySet<string> = new Set(LAUNCH_TYPES);
 
+export { MAX_STOP_WINDOW_MINUTES } from '../contract/variables.js';
+
 /**
  * Reads and validates configuration. Collects every problem before failing, one line each,
  * so a misconfigured deployment is fixed in one go.
@@ -83,6 +85,12 @@ export function loadConfig(env: Environment): MirrorConfig {
     if (!LAUNCH_TYPE_SET.has(launchType)) problems.push(`${ENV.launchTypes}: '${launchType}' is not one of ${LAUNCH_TYPES.join(', ')}`);
   }
   const policy = read.oneOf(ENV.unsupportedPolicy, ['report', 'stop-task'] as const) ?? 'report';
+  const clusters = read.list(ENV.clusters);
+  // Stopping tasks is the one thing this product does to workloads: it must never apply to every
+  // cluster of an account just because a variable was left unset.
+  if (policy === 'stop-task' && clusters.length === 0) {
+    problems.push(`${ENV.unsupportedPolicy}=stop-task requires ${ENV.clusters}: name the clusters whose service tasks may be stopped`);
+  }
   const config: MirrorConfig = {
     session: {
       targetId: targetId ?? '',
@@ -92,7 +100,7 @@ export function loadConfig(env: Environment): MirrorConfig {
       ...(packetLength === undefined ? {} : { packetLength }),
     },
     scope: {
-      clusters: read.list(ENV.clusters),
+      clusters,
       services: read.list(ENV.services),
       families: read.list(ENV.families),
       launchTypes,
@@ -101,7 +109,7 @@ export function loadConfig(env: Environment): MirrorConfig {
     unsupported: {
       policy,
       maxStopsPerService: read.integer(ENV.stopMaxPerService, 0, 1000) ?? 3,
-      windowMinutes: read.integer(ENV.stopWindowMinutes, 1, 10_080) ?? 60,
+      windowMinutes: read.integer(ENV.stopWindowMinutes, 1, MAX_STOP_WINDOW_MINUTES) ?? MAX_STOP_WINDOW_MINUTES,
     },
     eniRetry: {
       attempts: read.integer(ENV.eniRetryAttempts, 1, 20) ?? 6,

@@ -12,6 +12,12 @@ export const METRIC = {
   configError: 'ConfigError',
   invalidEvent: 'InvalidEvent',
   eventFailed: 'EventFailed',
+  /** An event that ECS contradicts (unknown task, another task's ENI, out of scope per ECS): dead-lettered. */
+  eventRejected: 'EventRejected',
+  /** Events left unfinished at the batch's deadline and returned for redelivery. */
+  eventDeadline: 'EventDeadline',
+  /** stop-task: the stop budget could not be read with certainty, so the task was reported, not stopped. */
+  stopBudgetUncertain: 'StopBudgetUncertain',
   reconcileCreated: 'ReconcileCreated',
   reconcileDeleted: 'ReconcileDeleted',
   reconcileMissing: 'ReconcileMissing',

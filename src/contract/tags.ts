@@ -9,3 +9,10 @@ export const CLUSTER_TAG = `${TAG_KEY_PREFIX}cluster`;
 export const ENI_TAG = `${TAG_KEY_PREFIX}eni`;
 /** Put on an ECS task whose interface cannot be mirrored, so sweeps and status know why. */
 export const UNSUPPORTED_TASK_TAG = `${TAG_KEY_PREFIX}unsupported`;
+/**
+ * Put on a service task before we stop it (value: the ISO time of the claim), so that concurrent
+ * event Lambdas count each other's stops in progress; overwritten with `released <time>` when the
+ * claim does not lead to a stop. ECS deletes a task's tags when it stops it: a stop is then
+ * known by its stop reason instead.
+ */
+export const STOP_CLAIM_TASK_TAG = `${TAG_KEY_PREFIX}stop-claim`;

@@ -27,6 +27,13 @@ export const ENV = {
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
+/**
+ * The longest stop window that can be counted: the budget counts our stops from ECS's own record
+ * of stopped tasks, and ECS documents that stopped tasks appear in DescribeTasks for at least one
+ * hour (and in ListTasks only "recently"), so a longer window would forget stops it still owes.
+ */
+export const MAX_STOP_WINDOW_MINUTES = 60;
+
 /** The seed's variable names, accepted so that this project is a drop-in for its Lambda. */
 export const ENV_ALIASES = {
   targetId: 'TrafficMirrorTarget',
@@ -44,9 +51,12 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.services, 'Comma-separated ECS service names in scope. Default: all.'],
   [ENV.families, 'Comma-separated task definition families in scope. Default: all.'],
   [ENV.launchTypes, 'Comma-separated launch types in scope (FARGATE, EC2, EXTERNAL, MANAGED_INSTANCES). Default: all.'],
-  [ENV.unsupportedPolicy, "What to do with an ENI that cannot be mirrored: 'report' (default) or 'stop-task'."],
-  [ENV.stopMaxPerService, 'stop-task: most tasks of one service stopped per window. Default 3.'],
-  [ENV.stopWindowMinutes, 'stop-task: the window, in minutes. Default 60.'],
+  [ENV.unsupportedPolicy, `What to do with an ENI that cannot be mirrored: 'report' (default) or 'stop-task' (requires ${ENV.clusters}).`],
+  [ENV.stopMaxPerService, 'stop-task: most tasks of one service stopped per window, across all event Lambdas. Default 3.'],
+  [
+    ENV.stopWindowMinutes,
+    `stop-task: the window, in minutes, 1..${MAX_STOP_WINDOW_MINUTES} (ECS shows stopped tasks for at least an hour, and the budget is counted from them). Default ${MAX_STOP_WINDOW_MINUTES}.`,
+  ],
   [ENV.eniRetryAttempts, 'Attempts while EC2 does not see a new ENI yet. Default 6.'],
   [ENV.eniRetryBaseMs, 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
   [ENV.createRate, 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],

@@ -60,7 +60,8 @@ export interface EcsTasks {
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or as soon as `signal` aborts (so a deadline's timer does not outlive its batch). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export type LogAttributes = Record<string, unknown>;
@@ -83,7 +84,15 @@ export interface Metrics {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    }),
 };
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/demo/world.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { CliRunner } from './support/cli.js';
+import { forgedEvents } from './support/forged-events.js';
 import { CREDENTIALS, startWorld, type World } from './support/world.js';
 
 /**
@@ -142,6 +143,33 @@ describe('ecs-mirror handle', () => {
     expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: InvalidTrafficMirrorTargetId\.NotFound: /);
     expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'target-not-found', awsCode: 'InvalidTrafficMirrorTargetId.NotFound' });
     expect(await world.sessionsOnEni(world.eniOf(taskArn))).toEqual([]);
+  });
+});
+
+describe('ecs-mirror handle: forged events', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ seed: 23 });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('creates nothing for a forged event and exits 1 naming it unverified (ECS contradicts the event)', async () => {
+    // prepare
+    const forged = await forgedEvents(world);
+    const env = { ...awsEnv(world), ...world.env({ MIRROR_CLUSTERS: 'apps' }) };
+    for (const [index, { name, event, enis }] of forged.entries()) {
+      const file = await eventFile(`forged-${index}.json`, event);
+      // act
+      const run = await cli.run(['handle', file], env);
+      // assess
+      expect(run.code, name).toBe(1);
+      expect(lines(run.stderr).at(-1), name).toMatch(/^ecs-mirror: unverified-event: /);
+      expect(handleOutput.parse(JSON.parse(run.stdout)).failure, name).toMatchObject({ kind: 'unverified-event' });
+      for (const eni of enis) expect(await world.sessionsOnEni(eni), name).toEqual([]);
+    }
+    expect(world.sessionCountToTarget()).toBe(0);
   });
 });
 

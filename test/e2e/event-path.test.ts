@@ -122,7 +122,7 @@ describe('unsupported ENIs', () => {
   it('stop-task: stops a service task, the service replaces it, and the budget spares the next one', async () => {
     // prepare
     await world.createService('api', 1);
-    const deps = world.deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_STOP_MAX_PER_SERVICE: '1' });
+    const deps = world.deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'apps', MIRROR_STOP_MAX_PER_SERVICE: '1' });
     const [first = ''] = await waitFor('the service to start a task', async () => {
       const arns = await world.serviceTaskArns('api');
       return arns.length === 1 ? arns : undefined;
@@ -149,7 +149,7 @@ describe('unsupported ENIs', () => {
     // prepare
     const taskArn = await world.runningTask();
     // act
-    const result = await handleOne(world.eventOf(taskArn, 'RUNNING'), world.deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task' }));
+    const result = await handleOne(world.eventOf(taskArn, 'RUNNING'), world.deps({ MIRROR_UNSUPPORTED_POLICY: 'stop-task', MIRROR_CLUSTERS: 'apps' }));
     // assess
     expect(onlyEni(result).outcome).toBe('unsupported');
     expect(onlyEni(result).reason).toMatch(/standalone/);

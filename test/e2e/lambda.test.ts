@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEventResult } from '../../src/app/results.js';
 import type { ConfigError } from '../../src/core/errors.js';
 import { groundTruth } from '../../src/emulator/ground-truth.js';
+import type { TimeLeft } from '../../src/lambda/on-task-event.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { forgedEvents } from './support/forged-events.js';
 import { CREDENTIALS, startWorld, type World } from './support/world.js';
 
 /**
@@ -12,7 +15,7 @@ import { CREDENTIALS, startWorld, type World } from './support/world.js';
  */
 let world: World;
 
-async function onTaskEvent(): Promise<(event: unknown) => Promise<SQSBatchResponse | TaskEventResult>> {
+async function onTaskEvent(): Promise<(event: unknown, context?: TimeLeft) => Promise<SQSBatchResponse | TaskEventResult>> {
   vi.resetModules();
   return (await import('../../src/lambda/on-task-event.js')).handler;
 }
@@ -43,7 +46,7 @@ function lambdaEnvironment(extra: Record<string, string | undefined> = {}): void
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
 }
 
-/** A real RUNNING event whose ENI id EC2 has never heard of: EC2 answers NotFound while ECS says RUNNING. */
+/** A real RUNNING event naming an ENI id nobody has: ECS contradicts it, so it is rejected. */
 function withUnknownEni(event: ReturnType<World['eventOf']>): unknown {
   const text = JSON.stringify(event).replaceAll(/eni-[0-9a-f]{17}/g, 'eni-0000000000000000f');
   return JSON.parse(text);
@@ -76,12 +79,12 @@ describe('on-task-event Lambda', () => {
   it('throws on a direct event that failed, so that Lambda retries it and then dead-letters it', async () => {
     // prepare
     const taskArn = await world.runningTask();
-    lambdaEnvironment({ MIRROR_ENI_RETRY_ATTEMPTS: '1' });
+    lambdaEnvironment({ MIRROR_TARGET_ID: 'tmt-0123456789abcdef0' });
     const handler = await onTaskEvent();
     // act
-    const outcome = handler(withUnknownEni(world.eventOf(taskArn, 'RUNNING')));
+    const outcome = handler(world.eventOf(taskArn, 'RUNNING'));
     // assess
-    await expect(outcome).rejects.toMatchObject({ name: 'TaskEventFailedError', message: expect.stringContaining('InvalidNetworkInterfaceID.NotFound') });
+    await expect(outcome).rejects.toMatchObject({ name: 'TaskEventFailedError', message: expect.stringContaining('InvalidTrafficMirrorTargetId.NotFound') });
     expect(world.sessionCountToTarget()).toBe(0);
   });
 
@@ -145,6 +148,69 @@ describe('on-task-event Lambda', () => {
     // assess
     expect(result).toMatchObject({ enis: [{ outcome: 'created' }] });
     expect(await world.sessionsOnEni(world.eniOf(taskArn))).toHaveLength(1);
+  });
+});
+
+describe('on-task-event Lambda: forged events', () => {
+  it('creates nothing for a forged direct event, and throws so that it is dead-lettered', async () => {
+    // prepare
+    const forged = await forgedEvents(world);
+    lambdaEnvironment({ MIRROR_CLUSTERS: 'apps' });
+    const handler = await onTaskEvent();
+    for (const { name, event, enis } of forged) {
+      // act
+      const outcome = handler(event);
+      // assess
+      await expect(outcome, name).rejects.toMatchObject({ name: 'TaskEventFailedError', message: expect.stringMatching(/^unverified-event: /) });
+      for (const eni of enis) expect(await world.sessionsOnEni(eni), name).toEqual([]);
+    }
+    expect(world.sessionCountToTarget()).toBe(0);
+  });
+
+  it('returns forged records of an SQS batch as failures and mirrors the genuine one', async () => {
+    // prepare
+    const forged = await forgedEvents(world);
+    const genuine = await world.runningTask();
+    lambdaEnvironment({ MIRROR_CLUSTERS: 'apps' });
+    const handler = await onTaskEvent();
+    const records = [
+      ...forged.map(({ event }, index) => ({ messageId: `m-forged-${index}`, body: JSON.stringify(event) })),
+      { messageId: 'm-genuine', body: JSON.stringify(world.eventOf(genuine, 'RUNNING')) },
+    ];
+    // act
+    const response = await handler({ Records: records });
+    // assess
+    expect(response).toEqual({ batchItemFailures: forged.map((_, index) => ({ itemIdentifier: `m-forged-${index}` })) });
+    for (const { enis } of forged) for (const eni of enis) expect(await world.sessionsOnEni(eni)).toEqual([]);
+    expect(await world.sessionsOnEni(world.eniOf(genuine))).toHaveLength(1);
+    expect(world.sessionCountToTarget()).toBe(1);
+  });
+});
+
+describe('on-task-event Lambda: its own deadline', () => {
+  it('returns the records still waiting on a hung call when its time runs out, and reports none as done', async () => {
+    // prepare
+    const [hungA = '', hungB = '', early = ''] = await world.runTasks(3);
+    for (const arn of [hungA, hungB, early]) await world.emulator.ecs.waitForTaskStatus(arn, 'RUNNING');
+    const proxy = await startFaultProxy(world.emulator.url);
+    proxy.setRules([{ operation: 'ec2:CreateTrafficMirrorSession', fault: { kind: 'hang' } }]);
+    lambdaEnvironment({ AWS_ENDPOINT_URL: proxy.endpoint });
+    const handler = await onTaskEvent();
+    const records = [
+      { messageId: 'm-hung-a', body: JSON.stringify(world.eventOf(hungA, 'RUNNING')) },
+      { messageId: 'm-provisioning', body: JSON.stringify(world.eventOf(early, 'PROVISIONING')) },
+      { messageId: 'm-hung-b', body: JSON.stringify(world.eventOf(hungB, 'RUNNING')) },
+    ];
+    try {
+      // act: 1 s of work left once the handler keeps its safety margin
+      const response = await handler({ Records: records }, { getRemainingTimeInMillis: () => 1_250 });
+      // assess
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-hung-a' }, { itemIdentifier: 'm-hung-b' }] });
+      expect(proxy.applied()[0]).toBeGreaterThan(0);
+      expect(world.sessionCountToTarget()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -11,6 +11,8 @@ export class FakeEc2 implements Ec2Mirroring {
   /** Errors to throw from createSession, per ENI, consumed in order. */
   readonly createFailures = new Map<string, MirrorErrorKind[]>();
   describeFailure: MirrorErrorKind | undefined;
+  /** ENIs whose create never answers (a hung call). */
+  readonly hangingCreates = new Set<string>();
   private readonly tokens = new Map<string, string>();
   private counter = 0;
 
@@ -35,6 +37,7 @@ export class FakeEc2 implements Ec2Mirroring {
 
   async createSession(plan: PlannedSession): Promise<MirrorSession> {
     this.calls.push('create');
+    if (this.hangingCreates.has(plan.networkInterfaceId)) return new Promise<MirrorSession>(() => undefined);
     const failure = this.createFailures.get(plan.networkInterfaceId)?.shift();
     if (failure) throw new MirrorError(failure, `create failed: ${failure}`, failure);
     const known = this.tokens.get(plan.clientToken);
@@ -81,30 +84,67 @@ export class FakeEcs implements EcsTasks {
   readonly stopped: { taskArn: string; reason: string }[] = [];
   readonly tagged: { taskArn: string; tags: Record<string, string> }[] = [];
   tasks: TaskSnapshot[] = [];
+  /** Every DescribeTasks call: the cluster and the ARNs asked about. */
+  readonly describeCalls: { cluster: string; arns: string[] }[] = [];
+  /** Tasks the DescribeTasks answer leaves out altogether (neither described nor failed). */
+  readonly unanswered = new Set<string>();
+  /** Tasks answered as `MISSING` although they exist (a partial answer). */
+  readonly reportedMissing = new Set<string>();
+  /** Set to make DescribeTasks throw. */
+  describeFailure: MirrorErrorKind | undefined;
+  /** Set to make ListTasks with this desired status answer nothing (an empty body). */
+  readonly emptyLists = new Set<'RUNNING' | 'STOPPED'>();
 
   async listClusterArns(): Promise<string[]> {
     return [...new Set(this.tasks.map((t) => t.clusterArn))];
   }
 
   async *listTaskArns(cluster: string, desiredStatus: 'RUNNING' | 'STOPPED', serviceName?: string): AsyncIterable<string[]> {
+    if (this.emptyLists.has(desiredStatus)) return yield [];
     yield this.tasks
       .filter((t) => (t.clusterArn === cluster || t.clusterName === cluster) && (t.desiredStatus ?? 'RUNNING') === desiredStatus)
       .filter((t) => serviceName === undefined || t.serviceName === serviceName)
       .map((t) => t.taskArn);
   }
 
-  async describeTasks(_cluster: string, taskArns: readonly string[]): Promise<DescribedTasks> {
-    const tasks = this.tasks.filter((t) => taskArns.includes(t.taskArn));
-    const missing = taskArns.filter((arn) => !tasks.some((t) => t.taskArn === arn));
+  async describeTasks(cluster: string, taskArns: readonly string[]): Promise<DescribedTasks> {
+    this.describeCalls.push({ cluster, arns: [...taskArns] });
+    if (this.describeFailure) throw new MirrorError(this.describeFailure, `DescribeTasks failed: ${this.describeFailure}`);
+    const inCluster = (t: TaskSnapshot) => t.clusterArn === cluster || t.clusterName === cluster;
+    const asked = taskArns.filter((arn) => !this.unanswered.has(arn));
+    const tasks = this.tasks.filter((t) => asked.includes(t.taskArn) && inCluster(t) && !this.reportedMissing.has(t.taskArn));
+    const missing = asked.filter((arn) => !tasks.some((t) => t.taskArn === arn));
     return { tasks, failures: missing.map((arn) => ({ arn, reason: 'MISSING' })) };
   }
 
   async stopTask(_cluster: string, taskArn: string, reason: string): Promise<void> {
     this.stopped.push({ taskArn, reason });
+    // As ECS does: the task is stopping, keeps the reason, and loses its tags.
+    this.tasks = this.tasks.map((t) => (t.taskArn === taskArn ? { ...t, desiredStatus: 'STOPPED', stoppedReason: reason, tags: {} } : t));
   }
 
   async tagTask(taskArn: string, tags: Readonly<Record<string, string>>): Promise<void> {
     this.tagged.push({ taskArn, tags: { ...tags } });
+    // ECS keeps tags on the task, and DescribeTasks (include TAGS) shows them.
+    this.tasks = this.tasks.map((t) => (t.taskArn === taskArn ? { ...t, tags: { ...t.tags, ...tags } } : t));
+  }
+}
+
+/**
+ * A clock whose sleeps end on the next turn of the event loop and then move time forward: work
+ * that answers at once (the fakes) wins a race against it, a call that never answers loses.
+ */
+export class TurnClock implements Clock {
+  constructor(private time = Date.parse('2026-11-27T05:00:00Z')) {}
+  now(): number {
+    return this.time;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    // Sleeps that overlap end together, as on a real clock; an aborted one moves nothing.
+    const until = this.time + ms;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) return;
+    this.time = Math.max(this.time, until);
   }
 }
 

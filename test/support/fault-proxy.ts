@@ -37,6 +37,8 @@ export interface FaultRule {
   readonly times?: number;
   /** Matching requests to let through untouched before the fault starts (default 0). */
   readonly after?: number;
+  /** Only requests whose body passes this test match (e.g. ListTasks with desiredStatus STOPPED). */
+  readonly when?: (requestBody: string) => boolean;
 }
 
 export interface FaultProxy {
@@ -74,7 +76,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const body = await readAll(req);
     const operation = operationOf(req, body);
     seen.push(operation);
-    const active = rules.find((r) => (r.rule.operation === '*' || r.rule.operation === operation) && fires(r));
+    const active = rules.find(
+      (r) => (r.rule.operation === '*' || r.rule.operation === operation) && (r.rule.when?.(body.toString('utf8')) ?? true) && fires(r),
+    );
     const fault = active?.rule.fault;
     if (active) active.applied++;
 
