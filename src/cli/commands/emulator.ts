@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { readIamPolicyFile } from '../../emulator/iam/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { AWS_EC2_BUCKETS, PROFILE_NAMES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from '../../emulator/profile.js';
-import { CliError, EXIT_FAILURE } from '../exit.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 
 export const DEMO_NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/ids-mirror/0123456789abcdef';
 
@@ -20,6 +21,7 @@ interface EmulatorCliOptions {
   readonly ecsThrottleRate?: number;
   readonly announceActivating?: boolean;
   readonly stepDelayMs?: number;
+  readonly iam?: string;
 }
 
 function integer(min: number, max: number) {
@@ -72,8 +74,15 @@ export function emulatorCommand(): Command {
     .option('--announce-activating', 'announce the ACTIVATING state with an event')
     .option('--no-announce-activating', 'skip the ACTIVATING event, as Fargate often does')
     .option('--step-delay-ms <ms>', 'delay between task lifecycle steps', integer(0, 600_000))
+    .option('--iam <file.json>', 'IAM identity policies per access key id ({"<key id>": <policy> | [<policy>, ...]}); other keys are allowed everything')
     .action(async (options: EmulatorCliOptions) => {
       let emulator;
+      let iam;
+      try {
+        iam = options.iam === undefined ? undefined : await readIamPolicyFile(options.iam);
+      } catch (error) {
+        throw new CliError((error as Error).message, EXIT_USAGE);
+      }
       try {
         emulator = await startEmulator({
           port: options.port,
@@ -83,6 +92,7 @@ export function emulatorCommand(): Command {
           region: options.region,
           faults: faultOverrides(options),
           timing: timingOverrides(options),
+          ...(iam === undefined ? {} : { iam }),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
