@@ -6,3 +6,4 @@ export { parseIamPolicies, type IamPolicies, type PolicyDocument } from './polic
 export type { ArnScope, AuthorizationRequest } from './request.js';
 export { emulatorIam } from './emulator-iam.js';
 export { readIamPolicyFile } from './policy-file.js';
+export { CONSTRUCT_POLICIES, POLICY_PLACEHOLDERS, ROLE_ACCESS_KEYS, roleIamPolicies, withMirrorIds, type ConstructPolicies } from './construct-policies.js';
