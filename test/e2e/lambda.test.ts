@@ -212,7 +212,7 @@ describe('a grant missing from, or a call outside, the synthesized policies', ()
 
   it('fails the event flow when the policy lacks the statement that lets it create sessions', async () => {
     // prepare
-    usePolicies(withoutStatement(policiesOfMode(), 'event', 'CreateSessionFromTaskEniToTarget'));
+    usePolicies(withoutStatement(policiesOfMode(), 'event', 'CreateSessionFromTaskEni'));
     const taskArn = await world.runningTask();
     lambdaEnvironment();
     const handler = await onTaskEvent();
