@@ -7,3 +7,4 @@ export type { ArnScope, AuthorizationRequest } from './request.js';
 export { emulatorIam } from './emulator-iam.js';
 export { readIamPolicyFile } from './policy-file.js';
 export { CONSTRUCT_POLICIES, POLICY_PLACEHOLDERS, ROLE_ACCESS_KEYS, roleIamPolicies, withMirrorIds, type ConstructPolicies } from './construct-policies.js';
+export { denialsLine } from './denials-report.js';
