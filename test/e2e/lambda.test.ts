@@ -8,7 +8,7 @@ import type { ConfigError } from '../../src/core/errors.js';
 import { groundTruth } from '../../src/emulator/ground-truth.js';
 import { ROLE_ACCESS_KEYS, type ConstructPolicies } from '../../src/emulator/iam/index.js';
 import { constructProps, synthesizedPolicies, withoutStatement, worldIamPolicies } from './support/policies.js';
-import { CREDENTIALS, startWorld, type World } from './support/world.js';
+import { CREDENTIALS, startWorld, waitFor, WAIT_MS, type World } from './support/world.js';
 
 /**
  * The Lambda entry points themselves, configured only through process.env as in AWS: the SDK
@@ -184,6 +184,27 @@ describe('on-task-event Lambda', () => {
     // assess
     expect(result).toMatchObject({ enis: [{ outcome: 'created' }] });
     expect(await world.sessionsOnEni(world.eniOf(taskArn))).toHaveLength(1);
+  });
+});
+
+describe('on-task-event Lambda, an ENI that cannot be mirrored', () => {
+  it('reports and tags the task, and under stop-task stops it (a service task): each call allowed', async () => {
+    // prepare
+    world.emulator.setFaults({ unsupportedEniRate: 1 });
+    await world.createService('api', 1);
+    const [taskArn = ''] = await waitFor('the service to start a task', async () => {
+      const arns = await world.serviceTaskArns('api');
+      return arns.length === 1 ? arns : undefined;
+    });
+    await world.emulator.ecs.waitForTaskStatus(taskArn, 'RUNNING', WAIT_MS);
+    lambdaEnvironment();
+    const handler = await onTaskEvent();
+    // act
+    const result = await handler(world.eventOf(taskArn, 'RUNNING'));
+    // assess
+    expect(result).toMatchObject({ enis: [{ outcome: mode === 'stop-task' ? 'stopped-task' : 'unsupported' }] });
+    expect(await world.taskTags(taskArn)).toMatchObject({ 'ecs-traffic-mirror:unsupported': world.eniOf(taskArn) });
+    expect((await world.describeTask(taskArn)).desiredStatus).toBe(mode === 'stop-task' ? 'STOPPED' : 'RUNNING');
   });
 });
 
