@@ -1,4 +1,3 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { ApiError } from '../context.js';
 import type { QueryObject } from '../query.js';
 import { EC2_AUTHORIZATIONS, type Ec2Lookups } from './ec2-requests.js';
@@ -88,6 +87,8 @@ function mappingOf(call: IamCall, options: IamAuthorizerOptions): AuthorizationR
 export async function isAllowed(request: AuthorizationRequest, documents: readonly PolicyDocument[], principal: string, accountId: string): Promise<boolean> {
   const contextVariables: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) contextVariables[key] = typeof value === 'string' ? value : [...value];
+  // Loaded on first use: an emulator without policies never reads AWS's authorization data.
+  const { runSimulation } = await import('@cloud-copilot/iam-simulate');
   const result = await runSimulation(
     {
       request: { principal, action: request.action, resource: { resource: request.resource, accountId }, contextVariables },
