@@ -88,16 +88,15 @@ export async function isAllowed(request: AuthorizationRequest, documents: readon
   const contextVariables: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) contextVariables[key] = typeof value === 'string' ? value : [...value];
   // Loaded on first use: an emulator without policies never reads AWS's authorization data.
-  const { runSimulation } = await import('@cloud-copilot/iam-simulate');
-  const result = await runSimulation(
-    {
-      request: { principal, action: request.action, resource: { resource: request.resource, accountId }, contextVariables },
-      identityPolicies: documents.map((policy, index) => ({ name: `policy-${index + 1}`, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
+  const { runSimulation, runUnsafeSimulation } = await import('@cloud-copilot/iam-simulate');
+  const simulation = {
+    request: { principal, action: request.action, resource: { resource: request.resource, accountId }, contextVariables },
+    identityPolicies: documents.map((policy, index) => ({ name: `policy-${index + 1}`, policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  };
+  if (request.unmodelledArn) return runUnsafeSimulation(simulation, {}) === 'Allowed';
+  const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
     throw new ApiError(
       'InternalError',

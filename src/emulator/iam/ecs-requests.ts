@@ -108,7 +108,10 @@ function taskRequest(action: string, scope: ArnScope, lookups: EcsLookups, clust
   const clusterArn = clusterArnOf(scope, cluster);
   // A task given by id is the task of that cluster.
   const taskArn = task.startsWith('arn:') ? task : arn(scope, 'task', `${clusterNameOf(clusterArn)}/${task}`);
-  return ecs(action, taskArn, { 'ecs:cluster': clusterArn, ...resourceTagContext(lookups.resourceTags(taskArn)) });
+  const request = ecs(action, taskArn, { 'ecs:cluster': clusterArn, ...resourceTagContext(lookups.resourceTags(taskArn)) });
+  // Old-format task ARNs (`task/<id>`, no cluster segment) still exist in accounts that never
+  // opted in to the long format; the reference models only `task/<cluster>/<id>`.
+  return /:task\/[^/]+$/.test(taskArn) ? { ...request, unmodelledArn: true } : request;
 }
 
 function serviceArnOf(scope: ArnScope, cluster: string | undefined, service: string): string {

@@ -7,6 +7,11 @@ export interface AuthorizationRequest {
   readonly action: string;
   readonly resource: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * The resource ARN has a form the Service Authorization Reference does not model (an old-format
+   * task ARN, `task/<id>`): evaluated without the evaluator's ARN-against-resource-type check.
+   */
+  readonly unmodelledArn?: boolean;
 }
 
 export interface ArnScope {

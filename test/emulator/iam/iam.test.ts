@@ -160,6 +160,19 @@ describe('emulator IAM', () => {
     expect(foreignTag).toMatchObject({ name: 'AccessDeniedException' });
   });
 
+  it('evaluates old-format task ARNs (task/<id>), which the reference does not model, against the policy', async () => {
+    // prepare
+    await start({ reader: [policy(allow('ecs:DescribeTasks', 'arn:aws:ecs:us-east-1:123456789012:task/*'))], none: [policy(allow('ecs:ListClusters', '*'))] });
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'apps' }));
+    const oldArn = 'arn:aws:ecs:us-east-1:123456789012:task/0123456789abcdef0123456789abcdef';
+    // act
+    const described = await ecsAs('reader').send(new DescribeTasksCommand({ cluster: 'apps', tasks: [oldArn] }));
+    const denied = await failure(ecsAs('none').send(new DescribeTasksCommand({ cluster: 'apps', tasks: [oldArn] })));
+    // assess
+    expect(described.failures).toHaveLength(1);
+    expect(denied).toMatchObject({ name: 'AccessDeniedException' });
+  });
+
   it('maps every ECS operation the emulator serves, and only EC2 actions it serves', async () => {
     await start({});
     expect(Object.keys(ECS_AUTHORIZATIONS).sort()).toEqual([...ECS_OPERATIONS].sort());
