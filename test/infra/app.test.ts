@@ -66,6 +66,17 @@ describe('app context', () => {
     expect(config.mirror.stopWindow?.toMinutes()).toBe(15);
   });
 
+  it('reads the alarm email and the mirrorable subnets and VPCs', () => {
+    const config = readAppConfig(
+      context({ targetId: TARGET_ID, filterId: FILTER_ID, alarmEmail: 'oncall@example.com', sourceSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1', sourceVpcIds: 'vpc-0123456789abcdef0' }),
+    );
+    expect(config.mirror).toMatchObject({
+      alarmEmail: 'oncall@example.com',
+      sourceSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+      sourceVpcIds: ['vpc-0123456789abcdef0'],
+    });
+  });
+
   it('accepts JSON values from cdk.json too', () => {
     const config = readAppConfig(context({ targetId: TARGET_ID, filterId: FILTER_ID, clusters: ['a', 'b'], sessionNumber: 2, nag: false }));
     expect(config.mirror.clusters).toEqual(['a', 'b']);
