@@ -39,6 +39,9 @@ export function readAppConfig(get: ContextReader): AppConfig {
   const stopWindowMinutes = optionalInteger(get, 'stopWindowMinutes');
   const reconcileMinutes = optionalInteger(get, 'reconcileMinutes');
   const alarmTopicArn = optionalString(get, 'alarmTopicArn');
+  const alarmEmail = optionalString(get, 'alarmEmail');
+  const sourceSubnetIds = list(get, 'sourceSubnetIds');
+  const sourceVpcIds = list(get, 'sourceVpcIds');
 
   return {
     stackName: optionalString(get, 'stackName') ?? 'EcsTrafficMirror',
@@ -58,6 +61,9 @@ export function readAppConfig(get: ContextReader): AppConfig {
       virtualNetworkId: optionalInteger(get, 'virtualNetworkId'),
       packetLength: optionalInteger(get, 'packetLength'),
       reconcileSchedule: reconcileMinutes === undefined ? undefined : reconcileMinutes === 0 ? false : Duration.minutes(reconcileMinutes),
+      ...(alarmEmail === undefined ? {} : { alarmEmail }),
+      ...(sourceSubnetIds.length === 0 ? {} : { sourceSubnetIds }),
+      ...(sourceVpcIds.length === 0 ? {} : { sourceVpcIds }),
     },
   };
 }

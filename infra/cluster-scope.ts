@@ -20,7 +20,26 @@ export interface ClusterScope {
 
 // ECS cluster names: up to 255 letters, digits, hyphens and underscores.
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/([A-Za-z0-9_-]{1,255})$/;
+const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z0-9_-]{1,255})$/;
+
+/**
+ * ECS Task State Change events reach EventBridge only in the task's own account and Region, and
+ * the Lambdas' clients call their own Region: a cluster elsewhere would be silently never
+ * mirrored. Refused when the stack's account and Region are known at synth; an
+ * environment-agnostic stack cannot tell (its pseudo parameters resolve at deploy).
+ */
+function refuseOtherEnvironment(stack: Stack, cluster: string, region: string, account: string): void {
+  if (!Token.isUnresolved(stack.region) && region !== stack.region) {
+    throw new EcsTrafficMirrorConfigError(
+      `clusters: '${cluster}' is in Region ${region}, but this stack deploys to ${stack.region}: task events of a cluster reach only its own Region; deploy one stack per Region`,
+    );
+  }
+  if (!Token.isUnresolved(stack.account) && account !== stack.account) {
+    throw new EcsTrafficMirrorConfigError(
+      `clusters: '${cluster}' is in account ${account}, but this stack deploys to ${stack.account}: task events of a cluster reach only its own account; deploy the stack in that account`,
+    );
+  }
+}
 
 /**
  * Resolve configured clusters into ARNs and task ARN patterns. Names are turned into ARNs in the
@@ -70,6 +89,7 @@ function resolveCluster(stack: Stack, cluster: ClusterReference): { arn: string;
         `clusters: '${cluster}' is not an ECS cluster ARN (arn:<partition>:ecs:<region>:<account>:cluster/<name>)`,
       );
     }
+    refuseOtherEnvironment(stack, cluster, match[1] ?? '', match[2] ?? '');
     return { arn: cluster, taskArnPattern: `${cluster.replace(':cluster/', ':task/')}/*` };
   }
   if (!CLUSTER_NAME.test(cluster)) {

@@ -5,7 +5,34 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '../src/contract/metrics.js';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '../src/contract/metrics.js';
+
+/**
+ * Metrics that count normal work, or whose trouble another alarm already reports: charted, never
+ * alarmed. Every other metric the Lambdas emit gets an alarm at ≥ 1 per period, so a metric
+ * added to METRIC pages someone until it is classified here with its reason.
+ */
+export const INFORMATIONAL_METRICS: Readonly<Partial<Record<MetricName, string>>> = {
+  SessionCreated: 'the event path doing its job',
+  SessionExists: 'a repeated event finding its session: idempotency at work',
+  EniNotFoundRetried: "EC2's eventual consistency on a fresh ENI; a retry that never succeeds ends as EventFailed",
+  TaskStopped: "the stop-task policy acting as configured; EniUnsupported alarms on its cause",
+  ReconcileCreated: 'the sweep catching up; ReconcileMissing alarms when it keeps having to',
+  ReconcileDeleted: 'orphaned sessions of ours removed',
+  Coverage: 'a percentage per sweep; ReconcileMissing alarms on its complement',
+};
+
+/** Alarm descriptions of the metrics that page; others get a generic one. */
+const ALARM_DESCRIPTIONS: Readonly<Partial<Record<MetricName, string>>> = {
+  EniUnsupported: 'A task ENI cannot be mirrored (unsupported host); the task is tagged ecs-traffic-mirror:unsupported.',
+  QuotaExceeded: 'A Traffic Mirroring quota was hit (sessions per ENI, per account, or sources per target).',
+  ConfigError: 'The Lambdas report invalid configuration (e.g. the target or filter no longer exists): nothing is mirrored.',
+  InvalidEvent: 'A message on the task-event queue is not an ECS Task State Change event: something other than the rule sends to the queue, or the event format changed.',
+  EventFailed: 'Handling a task event failed; it is retried and reaches the dead-letter queue after 5 receives.',
+};
+
+/** Metrics with an alarm of their own shape (not ≥ 1 per 5 minutes). */
+const SPECIAL_ALARMS: readonly MetricName[] = ['ReconcileMissing'];
 
 
 /** The alarms of one EcsTrafficMirror. All treat missing data as not breaching. */
@@ -26,6 +53,12 @@ export interface EcsTrafficMirrorAlarms {
   readonly reconcileMissing: cloudwatch.Alarm;
   /** The oldest queued task event is older than 15 minutes: the event path is not keeping up. */
   readonly queueAge: cloudwatch.Alarm;
+  /** A queued message was not a task event (InvalidEvent ≥ 1). */
+  readonly invalidEvent: cloudwatch.Alarm;
+  /** A task event could not be handled (EventFailed ≥ 1). */
+  readonly eventFailed: cloudwatch.Alarm;
+  /** The ≥ 1 alarm of every emitted metric that is neither informational nor specially alarmed, by metric. */
+  readonly byMetric: Readonly<Partial<Record<MetricName, cloudwatch.Alarm>>>;
 }
 
 /** Inputs of {@link MirrorMonitoring}. */
@@ -54,10 +87,19 @@ export interface MirrorMonitoringProps {
 
 const PERIOD = Duration.minutes(5);
 
+/** The metrics the named widgets chart; the "Other metrics" widget charts the rest of METRIC. */
+const CHARTED_ABOVE: readonly MetricName[] = [
+  'SessionCreated', 'SessionExists',
+  'EniUnsupported', 'TaskStopped', 'QuotaExceeded', 'EniNotFoundRetried', 'ConfigError', 'InvalidEvent', 'EventFailed',
+  'Coverage', 'ReconcileCreated', 'ReconcileDeleted', 'ReconcileMissing',
+];
+
 /** Alarms and a dashboard over the Lambdas' EMF metrics, the Lambdas and the queues. */
 export class MirrorMonitoring extends Construct {
   /** The alarms, by what they watch. */
   public readonly alarms: EcsTrafficMirrorAlarms;
+  /** Every alarm, once. */
+  public readonly allAlarms: readonly cloudwatch.Alarm[];
   /** The operations dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
@@ -69,6 +111,17 @@ export class MirrorMonitoring extends Construct {
     const queueAge = queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
     const reconcileMissing = mirrorMetric('ReconcileMissing', { period: props.reconcilePeriod });
 
+    const byMetric: Partial<Record<MetricName, cloudwatch.Alarm>> = {};
+    for (const name of METRIC_NAMES) {
+      if (INFORMATIONAL_METRICS[name] !== undefined || SPECIAL_ALARMS.includes(name)) continue;
+      byMetric[name] = this.atLeastOnce(`${name}Alarm`, mirrorMetric(name), ALARM_DESCRIPTIONS[name] ?? `The Lambdas reported ${name}.`);
+    }
+    const metricAlarm = (name: MetricName): cloudwatch.Alarm => {
+      const alarm = byMetric[name];
+      if (!alarm) throw new Error(`no alarm for ${name}`);
+      return alarm;
+    };
+
     this.alarms = {
       deadLetterQueue: this.atLeastOnce('DeadLetterQueueAlarm', dlqDepth,
         'Task events reached the dead-letter queue: some tasks may not be mirrored. Inspect the messages, fix the cause, redrive.'),
@@ -76,12 +129,11 @@ export class MirrorMonitoring extends Construct {
         'The task-event Lambda failed; failed batch items are retried and reach the dead-letter queue after 5 receives.'),
       reconcileFunctionErrors: this.atLeastOnce('ReconcileFunctionErrorsAlarm', reconcileFunction.metricErrors({ period: PERIOD }),
         'The reconcile Lambda failed: missed tasks are not being caught up.'),
-      eniUnsupported: this.atLeastOnce('EniUnsupportedAlarm', mirrorMetric('EniUnsupported'),
-        'A task ENI cannot be mirrored (unsupported host); the task is tagged ecs-traffic-mirror:unsupported.'),
-      quotaExceeded: this.atLeastOnce('QuotaExceededAlarm', mirrorMetric('QuotaExceeded'),
-        'A Traffic Mirroring quota was hit (sessions per ENI, per account, or sources per target).'),
-      configError: this.atLeastOnce('ConfigErrorAlarm', mirrorMetric('ConfigError'),
-        'The Lambdas report invalid configuration (e.g. the target or filter no longer exists): nothing is mirrored.'),
+      eniUnsupported: metricAlarm('EniUnsupported'),
+      quotaExceeded: metricAlarm('QuotaExceeded'),
+      configError: metricAlarm('ConfigError'),
+      invalidEvent: metricAlarm('InvalidEvent'),
+      eventFailed: metricAlarm('EventFailed'),
       reconcileMissing: new cloudwatch.Alarm(this, 'ReconcileMissingAlarm', {
         alarmDescription: 'The reconcile found unmirrored task ENIs in 3 consecutive runs: the event path is missing tasks.',
         metric: reconcileMissing,
@@ -99,11 +151,14 @@ export class MirrorMonitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      byMetric,
     };
+    const { byMetric: _byMetric, ...named } = this.alarms;
+    this.allAlarms = [...new Set<cloudwatch.Alarm>([...Object.values(named), ...Object.values(byMetric)])];
 
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) alarm.addAlarmAction(action);
+      for (const alarm of this.allAlarms) alarm.addAlarmAction(action);
     }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -124,6 +179,8 @@ export class MirrorMonitoring extends Construct {
           mirrorMetric('QuotaExceeded'),
           mirrorMetric('EniNotFoundRetried'),
           mirrorMetric('ConfigError'),
+          mirrorMetric('InvalidEvent'),
+          mirrorMetric('EventFailed'),
         ],
         width: 8,
       }),
@@ -164,8 +221,16 @@ export class MirrorMonitoring extends Construct {
         width: 8,
       }),
     );
+    // Whatever metric the widgets above do not name yet (one added to METRIC) is still charted.
+    const charted = new Set<string>(CHARTED_ABOVE);
+    const others = METRIC_NAMES.filter((name) => !charted.has(name));
+    if (others.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Other metrics', left: others.map((name) => mirrorMetric(name)), width: 24 }),
+      );
+    }
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.allAlarms], width: 24 }),
     );
   }
 

@@ -14,20 +14,27 @@ export interface MirrorPermissionInputs {
   readonly targetId: string;
   /** The Traffic Mirror filter ID (`tmf-…`), possibly a token. */
   readonly filterId: string;
+  /** Only ENIs in these subnets may be mirror sources (subnet ARNs); empty: any. */
+  readonly sourceSubnetArns?: readonly string[];
+  /** Only ENIs in these VPCs may be mirror sources (VPC ARNs); empty: any. */
+  readonly sourceVpcArns?: readonly string[];
 }
 
 /**
- * Statements of the event Lambda: create a session per task ENI, tag tasks whose ENI cannot be
- * mirrored, and only with `stopTasks` stop them.
+ * Statements of the event Lambda: create a session per task ENI, check each event's task with
+ * ECS (DescribeTasks, in every mode: the event path asks ECS before acting and whether a task
+ * whose ENI EC2 does not see has stopped), tag tasks whose ENI cannot be mirrored, and only with
+ * `stopTasks` list and stop them.
  */
 export function eventFunctionStatements(inputs: MirrorPermissionInputs, stopTasks: boolean): iam.PolicyStatement[] {
   const statements = [
     describeSessions(),
     ...createManagedSessions(inputs),
+    describeTasks(inputs),
     tagUnsupportedTasks(inputs),
   ];
   if (stopTasks) {
-    statements.push(stopServiceTasks(inputs), listTasks(inputs), describeTasks(inputs));
+    statements.push(stopServiceTasks(inputs), listTasks(inputs));
   }
   return statements;
 }
@@ -66,19 +73,34 @@ function describeSessions(): iam.PolicyStatement {
   });
 }
 
+function sourceCondition(inputs: MirrorPermissionInputs): Record<string, Record<string, unknown>> | undefined {
+  // ec2:Subnet and ec2:Vpc are condition keys of the network-interface resource of
+  // CreateTrafficMirrorSession (Service Authorization Reference), both ARN-typed.
+  const keys: Record<string, unknown> = {
+    ...(inputs.sourceSubnetArns?.length ? { 'ec2:Subnet': [...inputs.sourceSubnetArns] } : {}),
+    ...(inputs.sourceVpcArns?.length ? { 'ec2:Vpc': [...inputs.sourceVpcArns] } : {}),
+  };
+  return Object.keys(keys).length === 0 ? undefined : { ArnEquals: keys };
+}
+
 function createManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
   const { stack } = inputs;
   return [
     new iam.PolicyStatement({
-      sid: 'CreateSessionFromTaskEniToTarget',
-      // CreateTrafficMirrorSession is authorized against the source ENI, the target and the filter;
-      // target and filter are pinned, the ENI is any task's (unknown before the task starts).
+      sid: 'CreateSessionFromTaskEni',
+      // CreateTrafficMirrorSession is authorized against the source ENI, the target, the filter and
+      // the new session, each separately. The ENI is any task's (unknown before the task starts),
+      // within the source subnets/VPCs when given: that condition needs a statement of its own,
+      // since the target's and filter's authorizations carry no ec2:Subnet key and would fail it.
       actions: ['ec2:CreateTrafficMirrorSession'],
-      resources: [
-        ec2Arn(stack, 'network-interface', '*'),
-        ec2Arn(stack, 'traffic-mirror-target', inputs.targetId),
-        ec2Arn(stack, 'traffic-mirror-filter', inputs.filterId),
-      ],
+      resources: [ec2Arn(stack, 'network-interface', '*')],
+      conditions: sourceCondition(inputs),
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateSessionToTarget',
+      // ...to the pinned target with the pinned filter.
+      actions: ['ec2:CreateTrafficMirrorSession'],
+      resources: [ec2Arn(stack, 'traffic-mirror-target', inputs.targetId), ec2Arn(stack, 'traffic-mirror-filter', inputs.filterId)],
     }),
     new iam.PolicyStatement({
       sid: 'CreateOnlyManagedSessions',

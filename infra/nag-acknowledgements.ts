@@ -10,8 +10,8 @@ import type { IConstruct } from 'constructs';
 const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   DescribeTrafficMirrorSessions:
     'ec2:DescribeTrafficMirrorSessions supports no resource-level permissions; the Service Authorization Reference requires Resource "*".',
-  CreateSessionFromTaskEniToTarget:
-    'Task ENIs are created by ECS at task start, so their IDs are unknown here; the target and filter of the same statement are pinned to their ARNs.',
+  CreateSessionFromTaskEni:
+    'Task ENIs are created by ECS at task start, so their IDs are unknown here; target and filter are pinned to their ARNs by CreateSessionToTarget, which CreateTrafficMirrorSession also needs, and the sourceSubnetIds/sourceVpcIds props add an ec2:Subnet/ec2:Vpc condition.',
   CreateOnlyManagedSessions:
     'Session IDs do not exist before creation; the statement only allows sessions whose request carries the tag ecs-traffic-mirror:managed=true.',
   TagSessionsAtCreation:

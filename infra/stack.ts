@@ -35,5 +35,6 @@ export class EcsTrafficMirrorStack extends Stack {
     new CfnOutput(this, 'ReconcileFunctionName', { value: this.mirror.reconcileFunction.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.mirror.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'DashboardName', { value: this.mirror.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.mirror.alarmTopic.topicArn });
   }
 }

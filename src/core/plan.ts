@@ -32,12 +32,33 @@ export interface PlannedSession {
 /** EC2 caps descriptions at 255 characters and client tokens at 64 ASCII characters. */
 const MAX_DESCRIPTION = 255;
 
+/**
+ * EC2 tag values are at most 256 Unicode characters (EC2 User Guide, "Tag restrictions"). An ECS
+ * cluster name may be 255 characters, so a task ARN or `<cluster>/<task id>` may not fit.
+ */
+export const MAX_TAG_VALUE = 256;
+const ELLIPSIS = '…';
+
+/**
+ * `value` when it fits, else its head and tail around an ellipsis: the tail keeps the task id
+ * (the end of a task ARN or of a Name), the head the ARN's account and Region; the full cluster
+ * name is in CLUSTER_TAG, which always fits.
+ */
+export function fitTagValue(value: string, max = MAX_TAG_VALUE): string {
+  const characters = [...value];
+  if (characters.length <= max) return value;
+  const keep = max - ELLIPSIS.length;
+  const tail = Math.ceil(keep / 2);
+  return `${characters.slice(0, keep - tail).join('')}${ELLIPSIS}${characters.slice(characters.length - tail).join('')}`;
+}
+
 export function planSessionForEni(task: TaskSnapshot, networkInterfaceId: string, options: SessionOptions): PlannedSession {
   const tags: Record<string, string> = {
     ...options.extraTags,
-    Name: `ecs-traffic-mirror ${task.clusterName}/${task.taskId}`,
+    Name: fitTagValue(`ecs-traffic-mirror ${task.clusterName}/${task.taskId}`),
     [MANAGED_TAG]: 'true',
-    [TASK_ARN_TAG]: task.taskArn,
+    [TASK_ARN_TAG]: fitTagValue(task.taskArn),
+    // ≤ 255 characters (ECS's limit for cluster names): the sweep compares it whole.
     [CLUSTER_TAG]: task.clusterName,
     [ENI_TAG]: networkInterfaceId,
   };

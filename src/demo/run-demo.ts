@@ -5,6 +5,7 @@ import { reconcile, type ReconcileReport } from '../app/reconcile.js';
 import { composeAppDeps } from '../aws/compose.js';
 import { QueueDelivery } from '../emulator/event-delivery.js';
 import { groundTruth, type GroundTruth } from '../emulator/ground-truth.js';
+import { CONSTRUCT_POLICIES, ROLE_ACCESS_KEYS, roleIamPolicies, withMirrorIds, type DeniedCall } from '../emulator/iam/index.js';
 import { startEmulator } from '../emulator/index.js';
 import type { ProfileName } from '../emulator/profile.js';
 import { noMetrics, silentLogger, systemClock } from '../ports/index.js';
@@ -40,6 +41,8 @@ export interface DemoSummary {
   readonly ec2Throttled: number;
   readonly deadLettered: number;
   readonly status: ReconcileReport;
+  /** Calls the construct's IAM policies denied (the Lambdas' roles, as deployed). */
+  readonly denied: readonly DeniedCall[];
 }
 
 const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/suricata/0123456789abcdef';
@@ -60,13 +63,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const seen = new Set<string>();
   try {
     const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
-    const deps = composeAppDeps({
-      env: { MIRROR_TARGET_ID: targetId, MIRROR_FILTER_ID: filterId, MIRROR_CREATE_RATE: '5' },
-      logger: silentLogger,
-      metrics: noMetrics,
-      clock: systemClock,
-      aws: { endpoint: emulator.url, region: emulator.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
-    });
+    // Each Lambda's calls go under its role's policy exactly as the construct deploys it.
+    emulator.iam.setPolicies(roleIamPolicies(withMirrorIds(CONSTRUCT_POLICIES, { targetId, filterId })));
+    const depsAs = (role: keyof typeof ROLE_ACCESS_KEYS) =>
+      composeAppDeps({
+        env: { MIRROR_TARGET_ID: targetId, MIRROR_FILTER_ID: filterId, MIRROR_CREATE_RATE: '5' },
+        logger: silentLogger,
+        metrics: noMetrics,
+        clock: systemClock,
+        aws: { endpoint: emulator.url, region: emulator.region, credentials: { accessKeyId: ROLE_ACCESS_KEYS[role], secretAccessKey: 'test' } },
+      });
+    const deps = depsAs('event');
     const queue = new QueueDelivery(
       async (bodies) => {
         const results = await handleTaskEvents(bodies, deps);
@@ -122,7 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     unsubscribe();
     queue.close();
 
-    const status = await reconcile(deps, { dryRun: true });
+    const status = await reconcile(depsAs('reconcile'), { dryRun: true });
     const stats = emulator.stats();
     const summary: DemoSummary = {
       converged: truth.mirrored === truth.mirrorable && truth.mirrorable > 0,
@@ -133,6 +140,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       ec2Throttled: stats.ec2.throttledTotal,
       deadLettered: queue.stats().deadLettered,
       status,
+      denied: emulator.iam.denials(),
     };
     view.finish();
     return summary;

@@ -2,6 +2,7 @@ import { EMULATOR_ACCOUNT_ID, type EmulatorContext } from './context.js';
 import type { ControlUpdate } from './control.js';
 import { createEc2Emulation, type Ec2Emulation } from './ec2/index.js';
 import { createEcsEmulation, type EcsEmulator } from './ecs/index.js';
+import { emulatorIam, type DeniedCall, type IamPolicies } from './iam/index.js';
 import { NetworkRegistry } from './network.js';
 import { PROFILES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from './profile.js';
 import { seededRandom } from './random.js';
@@ -11,6 +12,7 @@ import { Ec2Throttle } from './throttle.js';
 
 export type { Ec2Emulation } from './ec2/index.js';
 export type { EmulatorStats, ServiceStats } from './stats.js';
+export type { DeniedCall, IamPolicies } from './iam/index.js';
 
 export interface StartEmulatorOptions {
   /** 0 = a free port; default 4566 (the usual local-AWS port). */
@@ -24,6 +26,8 @@ export interface StartEmulatorOptions {
   readonly faults?: Partial<EmulatorFaults>;
   /** Applied over the profile's timing. */
   readonly timing?: Partial<EmulatorTiming>;
+  /** IAM identity policies per access key id; calls with other keys are allowed everything. */
+  readonly iam?: IamPolicies;
 }
 
 export interface RunningEmulator {
@@ -42,6 +46,8 @@ export interface RunningEmulator {
   setProfile(profile: ProfileName): void;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** The calls that IAM denied, and the policies per access key (replaceable at run time). */
+  readonly iam: { denials(): readonly DeniedCall[]; setPolicies(policies: IamPolicies): void };
   close(): Promise<void>;
 }
 
@@ -67,6 +73,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const ec2 = createEc2Emulation(ctx);
   const ecs = createEcsEmulation(ctx);
   const stats = new StatsRecorder();
+  const iam = emulatorIam(ctx, options.iam ?? {}, { ec2, ecs, network });
 
   const applyControl = (update: ControlUpdate) => {
     const base = update.profile ? PROFILES[update.profile] : { faults, timing };
@@ -84,6 +91,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     stats,
     applyControl,
     current: () => ({ faults, timing }),
+    authorize: (call) => iam.authorize(call),
   });
   // Keep-alive sockets would otherwise hold close() open; SDK clients keep them for a while.
   server.keepAliveTimeout = 5_000;
@@ -126,6 +134,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    iam: { denials: () => iam.denials(), setPolicies: (policies) => iam.setPolicies(policies) },
     close: async () => {
       ecs.close();
       ec2.close();

@@ -5,6 +5,8 @@ import { parseControlUpdate, type ControlUpdate } from './control.js';
 import { controlRequestRefusal } from './control-guard.js';
 import type { Ec2Emulation } from './ec2/index.js';
 import type { EmulatorFaults, EmulatorTiming } from './profile.js';
+import type { IamCall } from './iam/index.js';
+import { accessKeyIdOf } from './iam/index.js';
 import { decodeQuery } from './query.js';
 import type { StatsRecorder } from './stats.js';
 import type { Ec2Throttle } from './throttle.js';
@@ -15,7 +17,7 @@ import { ec2ErrorXml, ec2ResponseXml } from './xml.js';
  * - `x-amz-target: AmazonEC2ContainerServiceV20141113.<Op>` → ECS (JSON 1.1);
  * - a form body (or query string) with `Action=` → EC2 (query protocol, XML);
  * - `/_emulator/*` → control: events, faults, stats, health.
- * Credentials and signatures are accepted as they come (no SigV4 check).
+ * Signatures are not checked; the access key id picks the IAM policies, when any are given.
  */
 export interface ServerDeps {
   readonly region: string;
@@ -26,6 +28,8 @@ export interface ServerDeps {
   readonly stats: StatsRecorder;
   applyControl(update: ControlUpdate): { faults: EmulatorFaults; timing: EmulatorTiming };
   current(): { faults: EmulatorFaults; timing: EmulatorTiming };
+  /** IAM: the error AWS would answer when the caller's policies deny the call (see iam/). */
+  authorize?(call: IamCall): Promise<ApiError | undefined>;
 }
 
 const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
@@ -54,13 +58,13 @@ async function route(deps: ServerDeps, request: IncomingMessage, response: Serve
     return control(deps, request.method ?? 'GET', url, body, response);
   }
   const target = request.headers['x-amz-target'];
-  if (typeof target === 'string' && target !== '') return ecs(deps, target, body, response);
+  if (typeof target === 'string' && target !== '') return ecs(deps, target, body, response, accessKeyIdOf(request.headers.authorization, url.searchParams));
   return ec2(deps, url, request, body, response);
 }
 
 // ---- ECS (JSON 1.1) ----------------------------------------------------------------------------
 
-async function ecs(deps: ServerDeps, target: string, body: string, response: ServerResponse): Promise<void> {
+async function ecs(deps: ServerDeps, target: string, body: string, response: ServerResponse, accessKeyId: string | undefined): Promise<void> {
   const requestId = randomUUID();
   const operation = target.startsWith(ECS_TARGET_PREFIX) ? target.slice(ECS_TARGET_PREFIX.length) : target;
   const fail = (error: ApiError): void => {
@@ -80,6 +84,11 @@ async function ecs(deps: ServerDeps, target: string, body: string, response: Ser
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     fail(new ApiError('SerializationException', 'The request body must be a JSON object.'));
+    return;
+  }
+  const denied = await deps.authorize?.({ service: 'ecs', operation, input: { ...input }, accessKeyId });
+  if (denied) {
+    fail(denied);
     return;
   }
   try {
@@ -133,6 +142,11 @@ async function ec2(
   }
   if (!deps.ec2Throttle.admit(action)) {
     fail(new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503), true);
+    return;
+  }
+  const denied = await deps.authorize?.({ service: 'ec2', operation: action, input, accessKeyId: accessKeyIdOf(request.headers.authorization, url.searchParams) });
+  if (denied) {
+    fail(denied);
     return;
   }
   try {

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAppConfig } from '../../infra/app-config.js';
 import { EcsTrafficMirrorConfigError } from '../../infra/config-error.js';
+import { INFORMATIONAL_METRICS } from '../../infra/mirror-monitoring.js';
+import { METRIC_NAMES } from '../../src/contract/metrics.js';
 import { FILTER_ID, REPO_ROOT, TARGET_ID } from './helpers.js';
 
 const run = promisify(execFile);
@@ -62,6 +64,17 @@ describe('app context', () => {
       },
     });
     expect(config.mirror.stopWindow?.toMinutes()).toBe(15);
+  });
+
+  it('reads the alarm email and the mirrorable subnets and VPCs', () => {
+    const config = readAppConfig(
+      context({ targetId: TARGET_ID, filterId: FILTER_ID, alarmEmail: 'oncall@example.com', sourceSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1', sourceVpcIds: 'vpc-0123456789abcdef0' }),
+    );
+    expect(config.mirror).toMatchObject({
+      alarmEmail: 'oncall@example.com',
+      sourceSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+      sourceVpcIds: ['vpc-0123456789abcdef0'],
+    });
   });
 
   it('accepts JSON values from cdk.json too', () => {
@@ -123,6 +136,7 @@ describe('npx cdk synth (CLI, offline)', () => {
         logGroups: count('AWS::Logs::LogGroup'),
         roles: count('AWS::IAM::Role'),
         alarms: count('AWS::CloudWatch::Alarm'),
+        topics: count('AWS::SNS::Topic'),
         dashboards: count('AWS::CloudWatch::Dashboard'),
         managedPolicies: count('AWS::IAM::ManagedPolicy'),
         customResources: Object.values(template.Resources).filter((resource) => resource.Type.startsWith('Custom::')).length,
@@ -133,7 +147,9 @@ describe('npx cdk synth (CLI, offline)', () => {
         mappings: 1,
         logGroups: 2,
         roles: 2,
-        alarms: 8,
+        // DLQ, both functions' errors, queue age, ReconcileMissing, and ≥ 1 on each other paging metric.
+        alarms: 5 + METRIC_NAMES.filter((name) => INFORMATIONAL_METRICS[name] === undefined && name !== 'ReconcileMissing').length,
+        topics: 1,
         dashboards: 1,
         managedPolicies: 0,
         customResources: 0,

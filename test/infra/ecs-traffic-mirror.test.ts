@@ -93,6 +93,22 @@ describe('EventBridge rule', () => {
 });
 
 describe('queues', () => {
+  it('the task-event queue denies SendMessage from anything but the rule', () => {
+    const ruleId = logicalId('AWS::Events::Rule', 'TaskStateChangeRule');
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnNotEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('task-event queue: SSE, visibility 6 × Lambda timeout, redrive to the DLQ after 5 receives', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
@@ -175,9 +191,10 @@ describe('Lambdas', () => {
     });
   });
 
-  it('reconcile Lambda: every 5 minutes, 5 minute timeout, no async retries, same environment', () => {
+  it('reconcile Lambda: every 5 minutes, 4 minute timeout, one at a time, no async retries, same environment', () => {
     const fn = resource('AWS::Lambda::Function', 'ReconcileFunction');
-    expect(fn.Properties['Timeout']).toBe(300);
+    expect(fn.Properties['Timeout']).toBe(240);
+    expect(fn.Properties['ReservedConcurrentExecutions']).toBe(1);
     const eventFn = resource('AWS::Lambda::Function', 'EventFunction');
     expect(fn.Properties['Environment']).toEqual(eventFn.Properties['Environment']);
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -248,12 +265,34 @@ describe('alarms and dashboard', () => {
     expect(alarm).toMatchObject({ Threshold: 900, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
-  it('every alarm treats missing data as not breaching and has no action without a topic', () => {
-    expect(alarms()).toHaveLength(8);
+  it('every alarm treats missing data as not breaching and notifies the topic the construct creates', () => {
+    const topic = logicalId('AWS::SNS::Topic', 'AlarmTopic');
+    expect(alarms().length).toBeGreaterThanOrEqual(8);
     for (const alarm of alarms()) {
       expect(alarm['TreatMissingData']).toBe('notBreaching');
-      expect(alarm['AlarmActions']).toBeUndefined();
+      expect(alarm['AlarmActions']).toEqual([{ Ref: topic }]);
     }
+  });
+
+  it('the alarm topic is encrypted with its own rotated key that CloudWatch may use, and refuses non-TLS publishing', () => {
+    const key = logicalId('AWS::KMS::Key', 'AlarmTopicKey');
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      },
+    });
   });
 
   it('dashboard shows sessions, outcomes, coverage, reconcile, errors, DLQ depth and queue age', () => {
@@ -294,17 +333,17 @@ describe('IAM (policy report)', () => {
   it('both Lambdas: CreateTrafficMirrorSession from any ENI to the pinned target and filter, only as a managed session', () => {
     for (const statements of [eventStatements, reconcileStatements]) {
       const create = granting(statements, 'ec2:CreateTrafficMirrorSession');
-      expect(create).toHaveLength(2);
-      const sources = create.find((statement) => statement.Condition === undefined);
-      expect(sources?.Resource.sort()).toEqual(
-        [
-          arn('ec2', 'network-interface/*'),
-          arn('ec2', `traffic-mirror-target/${TARGET_ID}`),
-          arn('ec2', `traffic-mirror-filter/${FILTER_ID}`),
-        ].sort(),
+      expect(create.map((statement) => statement.Sid).sort()).toEqual(['CreateOnlyManagedSessions', 'CreateSessionFromTaskEni', 'CreateSessionToTarget']);
+      expect(create.find((statement) => statement.Sid === 'CreateSessionFromTaskEni')).toEqual({
+        Sid: 'CreateSessionFromTaskEni',
+        Effect: 'Allow',
+        Action: ['ec2:CreateTrafficMirrorSession'],
+        Resource: [arn('ec2', 'network-interface/*')],
+      });
+      expect(create.find((statement) => statement.Sid === 'CreateSessionToTarget')?.Resource.sort()).toEqual(
+        [arn('ec2', `traffic-mirror-target/${TARGET_ID}`), arn('ec2', `traffic-mirror-filter/${FILTER_ID}`)].sort(),
       );
-      const sessions = create.find((statement) => statement.Condition !== undefined);
-      expect(sessions).toMatchObject({
+      expect(create.find((statement) => statement.Sid === 'CreateOnlyManagedSessions')).toMatchObject({
         Action: ['ec2:CreateTrafficMirrorSession'],
         Resource: [session],
         Condition: { StringEquals: { 'aws:RequestTag/ecs-traffic-mirror:managed': 'true' } },
@@ -349,8 +388,15 @@ describe('IAM (policy report)', () => {
     });
   });
 
-  it("under 'report' the event Lambda can neither stop, list nor describe tasks", () => {
-    for (const action of ['ecs:StopTask', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:ListClusters']) {
+  it("the event Lambda describes tasks of the clusters in every mode (it checks each event's task with ECS)", () => {
+    expect(only(eventStatements, 'ecs:DescribeTasks')).toMatchObject({
+      Resource: [arn('ecs', 'task/*')],
+      Condition: clusterCondition,
+    });
+  });
+
+  it("under 'report' the event Lambda can neither stop nor list tasks", () => {
+    for (const action of ['ecs:StopTask', 'ecs:ListTasks', 'ecs:ListClusters']) {
       expect(granting(eventStatements, action), action).toEqual([]);
     }
     expect(granting(reconcileStatements, 'ecs:StopTask')).toEqual([]);
@@ -386,6 +432,7 @@ describe('IAM (policy report)', () => {
       'ec2:CreateTags',
       'ec2:CreateTrafficMirrorSession',
       'ec2:DescribeTrafficMirrorSessions',
+      'ecs:DescribeTasks',
       'ecs:TagResource',
       'logs:CreateLogStream',
       'logs:PutLogEvents',

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,9 +8,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { EcsTrafficMirrorConfigError } from '../../infra/config-error.js';
-import type { EcsTrafficMirrorProps } from '../../infra/ecs-traffic-mirror.js';
+import { EcsTrafficMirror, type EcsTrafficMirrorProps } from '../../infra/ecs-traffic-mirror.js';
 import { flattenCfnReference } from '../../infra/nag-acknowledgements.js';
-import { FILTER_ID, READ_ONLY_ACTION, TARGET_ID, allStatements, arn, granting, mirrorStack, statementsOfRole } from './helpers.js';
+import { FILTER_ID, TARGET_ID, arn, granting, mirrorStack, statementsOfRole } from './helpers.js';
 
 // These synths skip Lambda bundling (see mirrorStack); the bundled stack is in ecs-traffic-mirror.test.ts.
 const NLB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/mirror/0123456789abcdef';
@@ -49,28 +49,13 @@ describe("unsupportedPolicy 'stop-task'", () => {
     });
   });
 
-  it('without clusters: StopTask on every task of the account, no condition; no cluster filter in the rule', () => {
-    const { template } = synth({ targetId: TARGET_ID, filterId: FILTER_ID, unsupportedPolicy: 'stop-task' });
-    const statements = statementsOfRole(template, 'EventFunctionRole');
-    expect(granting(statements, 'ecs:StopTask')).toEqual([
-      { Sid: 'StopUnsupportedServiceTasks', Effect: 'Allow', Action: ['ecs:StopTask'], Resource: [arn('ecs', 'task/*')] },
-    ]);
-    expect(granting(statements, 'ecs:TagResource')).toMatchObject([{ Resource: [arn('ecs', 'task/*')] }]);
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { lastStatus: ['PENDING', 'ACTIVATING', 'RUNNING'] } },
-    });
-    const variables = (Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
-      .Properties.Environment.Variables;
-    expect(variables['MIRROR_CLUSTERS']).toBeUndefined();
-    // Still nothing mutating on "*".
-    const offenders = allStatements(template)
-      .filter((statement) => statement.Resource.includes('*'))
-      .flatMap((statement) => statement.Action.filter((action) => !READ_ONLY_ACTION.test(action)));
-    expect(offenders).toEqual([]);
+  it('without clusters: refused at synth (stop-task would stop tasks in every cluster of the account)', () => {
+    expect(() => synth({ targetId: TARGET_ID, filterId: FILTER_ID, unsupportedPolicy: 'stop-task' })).toThrow(
+      /unsupportedPolicy: 'stop-task' .* needs explicit clusters/,
+    );
   });
 
   it('is cdk-nag clean', () => {
-    expect(nagFindings({ targetId: TARGET_ID, filterId: FILTER_ID, unsupportedPolicy: 'stop-task' })).toEqual([]);
     expect(nagFindings({ clusters: ['a', 'b'], targetId: TARGET_ID, filterId: FILTER_ID, unsupportedPolicy: 'stop-task' })).toEqual([]);
   });
 });
@@ -124,9 +109,9 @@ describe('created target and filter', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { MIRROR_TARGET_ID: { Ref: targetLogicalId } } },
     });
-    const sources = granting(statementsOfRole(template, 'EventFunctionRole'), 'ec2:CreateTrafficMirrorSession')
-      .find((statement) => statement.Condition === undefined);
-    expect(sources?.Resource).toContain(arn('ec2', `traffic-mirror-target/<${targetLogicalId}>`));
+    const toTarget = granting(statementsOfRole(template, 'EventFunctionRole'), 'ec2:CreateTrafficMirrorSession')
+      .find((statement) => statement.Sid === 'CreateSessionToTarget');
+    expect(toTarget?.Resource).toContain(arn('ec2', `traffic-mirror-target/<${targetLogicalId}>`));
   });
 
   it('without filterId creates a filter accepting all TCP and UDP, both directions (4 rules)', () => {
@@ -201,8 +186,64 @@ describe('session options, schedule, alarm topic', () => {
     const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as Array<{
       Properties: { AlarmActions?: unknown[] };
     }>;
-    expect(alarms).toHaveLength(8);
+    expect(alarms.length).toBeGreaterThanOrEqual(8);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('alarmEmail: subscribes the address to the alarm topic', () => {
+    const { template } = synth({ targetId: TARGET_ID, filterId: FILTER_ID, alarmEmail: 'oncall@example.com' });
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
+describe('the reconcile Lambda cannot overlap itself', () => {
+  it('reserved concurrency 1; the default timeout follows a faster rate', () => {
+    const { template } = synth({ targetId: TARGET_ID, filterId: FILTER_ID, reconcileSchedule: Duration.minutes(2) });
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as Array<[string, { Properties: Record<string, unknown> }]>;
+    const reconcile = functions.find(([id]) => id.includes('ReconcileFunction'))?.[1];
+    expect(reconcile?.Properties).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 110 });
+  });
+
+  it.each([
+    ['a Duration', Duration.minutes(5)],
+    ['an events.Schedule rate', events.Schedule.rate(Duration.minutes(5))],
+  ] as const)('refuses a timeout not below the rate given as %s', (_kind, reconcileSchedule) => {
+    expect(() => synth({ targetId: TARGET_ID, filterId: FILTER_ID, reconcileSchedule, reconcileTimeout: Duration.minutes(5) })).toThrow(
+      /reconcileTimeout: must be shorter than the reconcile schedule's rate/,
+    );
+  });
+});
+
+describe('clusters of another Region or account', () => {
+  const envStack = (clusters: string[]) => () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Env', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new EcsTrafficMirror(stack, 'Mirror', { targetId: TARGET_ID, filterId: FILTER_ID, clusters });
+  };
+
+  it('are refused at synth when the stack knows its account and Region', () => {
+    expect(envStack(['arn:aws:ecs:us-east-1:123456789012:cluster/prod'])).toThrow(/is in Region us-east-1, but this stack deploys to eu-west-1/);
+    expect(envStack(['arn:aws:ecs:eu-west-1:111122223333:cluster/prod'])).toThrow(/is in account 111122223333, but this stack deploys to 123456789012/);
+    expect(envStack(['arn:aws:ecs:eu-west-1:123456789012:cluster/prod'])).not.toThrow();
+  });
+});
+
+describe('sourceSubnetIds / sourceVpcIds', () => {
+  it('condition the network-interface resource of CreateTrafficMirrorSession on ec2:Subnet and ec2:Vpc', () => {
+    const { template } = synth({ targetId: TARGET_ID, filterId: FILTER_ID, sourceSubnetIds: ['subnet-0123456789abcdef0'], sourceVpcIds: ['vpc-0123456789abcdef0'] });
+    for (const role of ['EventFunctionRole', 'ReconcileFunctionRole']) {
+      const fromEni = granting(statementsOfRole(template, role), 'ec2:CreateTrafficMirrorSession').find((statement) => statement.Sid === 'CreateSessionFromTaskEni');
+      expect(fromEni).toMatchObject({
+        Resource: [arn('ec2', 'network-interface/*')],
+        Condition: { ArnEquals: { 'ec2:Subnet': [arn('ec2', 'subnet/subnet-0123456789abcdef0')], 'ec2:Vpc': [arn('ec2', 'vpc/vpc-0123456789abcdef0')] } },
+      });
+    }
+  });
+
+  it('refuse malformed ids', () => {
+    expect(() => synth({ targetId: TARGET_ID, filterId: FILTER_ID, sourceSubnetIds: ['sub-1'] })).toThrow(/sourceSubnetIds/);
   });
 });
 

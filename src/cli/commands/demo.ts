@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { denialsLine } from '../../emulator/iam/index.js';
 import { runDemo } from '../../demo/run-demo.js';
 import { PROFILE_NAMES, type ProfileName } from '../../emulator/profile.js';
 import { formatReport } from '../format-report.js';
@@ -46,10 +47,12 @@ export function demoCommand(): Command {
           `${summary.converged ? 'converged' : 'DID NOT CONVERGE'} in ${summary.seconds.toFixed(1)} s: ${truth.mirrored}/${truth.mirrorable} mirrorable ENIs mirrored, ${truth.duplicateSessions} duplicate sessions`,
           unsupported,
           `EC2 requests ${summary.ec2Requests} (${summary.ec2Throttled} throttled) = ${(summary.ec2Requests / Math.max(1, truth.mirrored)).toFixed(2)} per mirrored ENI; dead-lettered events ${summary.deadLettered}`,
+          denialsLine(summary.denied),
           'Next: `npm run ecs-mirror -- emulator` keeps an emulator running for the AWS',
           'CLI; then `npm test`, and the README.',
         ].join('\n') + '\n',
       );
       if (!summary.converged || truth.duplicateSessions > 0) throw new CliError('the demo did not converge to full coverage without duplicates', EXIT_FAILURE);
+      if (summary.denied.length > 0) throw new CliError("IAM denied calls the Lambdas make: the construct's policies lack a grant", EXIT_FAILURE);
     });
 }

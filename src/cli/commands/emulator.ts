@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isLoopbackAddress } from '../../emulator/control-guard.js';
+import { readIamPolicyFile } from '../../emulator/iam/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { AWS_EC2_BUCKETS, PROFILE_NAMES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from '../../emulator/profile.js';
-import { CliError, EXIT_FAILURE } from '../exit.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
 
 export const DEMO_NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/ids-mirror/0123456789abcdef';
 
@@ -21,6 +22,7 @@ interface EmulatorCliOptions {
   readonly ecsThrottleRate?: number;
   readonly announceActivating?: boolean;
   readonly stepDelayMs?: number;
+  readonly iam?: string;
 }
 
 /** One line: the emulator has no authentication, so any host that can reach the port can use it. */
@@ -78,9 +80,16 @@ export function emulatorCommand(): Command {
     .option('--announce-activating', 'announce the ACTIVATING state with an event')
     .option('--no-announce-activating', 'skip the ACTIVATING event, as Fargate often does')
     .option('--step-delay-ms <ms>', 'delay between task lifecycle steps', integer(0, 600_000))
+    .option('--iam <file.json>', 'IAM identity policies per access key id ({"<key id>": <policy> | [<policy>, ...]}); other keys are allowed everything')
     .action(async (options: EmulatorCliOptions) => {
       if (!isLoopbackAddress(options.host)) process.stderr.write(`${nonLoopbackWarning(options.host)}\n`);
       let emulator;
+      let iam;
+      try {
+        iam = options.iam === undefined ? undefined : await readIamPolicyFile(options.iam);
+      } catch (error) {
+        throw new CliError((error as Error).message, EXIT_USAGE);
+      }
       try {
         emulator = await startEmulator({
           port: options.port,
@@ -90,6 +99,7 @@ export function emulatorCommand(): Command {
           region: options.region,
           faults: faultOverrides(options),
           timing: timingOverrides(options),
+          ...(iam === undefined ? {} : { iam }),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
-import { clientTokenFor, planSessionForEni, withGeneration, type SessionOptions } from '../../../src/core/plan.js';
+import { clientTokenFor, fitTagValue, MAX_TAG_VALUE, planSessionForEni, withGeneration, type SessionOptions } from '../../../src/core/plan.js';
 import { CLUSTER_TAG, ENI_TAG, isManagedSession, isOurSession, MANAGED_TAG, TASK_ARN_TAG } from '../../../src/core/session.js';
 import { loadEvent, makeTask } from './fixtures.js';
 
@@ -58,6 +58,25 @@ describe('planSessionForEni', () => {
     const plan = planSessionForEni(longTask, ENI, OPTIONS);
 
     expect(plan.description.length).toBe(255);
+  });
+
+  it('keeps every tag value within 256 characters for a 255-character cluster name, the task id at the end', () => {
+    const clusterName = 'c'.repeat(255);
+    const taskId = '5c2f0e9a8b7d4c3e9f1a2b3c4d5e6f70';
+    const longTask = makeTask(taskId, { clusterName });
+
+    const plan = planSessionForEni(longTask, ENI, OPTIONS);
+
+    for (const value of Object.values(plan.tags)) expect([...value].length).toBeLessThanOrEqual(MAX_TAG_VALUE);
+    expect(plan.tags[CLUSTER_TAG]).toBe(clusterName);
+    expect(plan.tags[TASK_ARN_TAG]).toMatch(new RegExp(`^arn:aws:ecs:.*…c*/${taskId}$`));
+    expect(plan.tags['Name']).toMatch(new RegExp(`^ecs-traffic-mirror c+…c*/${taskId}$`));
+  });
+
+  it('leaves tag values that fit untouched', () => {
+    expect(fitTagValue('x'.repeat(256))).toBe('x'.repeat(256));
+    expect([...fitTagValue('x'.repeat(257))]).toHaveLength(256);
+    fc.assert(fc.property(fc.string({ maxLength: 600 }), (value) => [...fitTagValue(value)].length <= MAX_TAG_VALUE));
   });
 
   it('describes the task and ENI', () => {

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EMULATOR_ACCOUNT_ID } from '../src/emulator/context.js';
+import { POLICY_PLACEHOLDERS, type ConstructPolicies } from '../src/emulator/iam/construct-policies.js';
+import type { PolicyDocument } from '../src/emulator/iam/policies.js';
+import { EcsTrafficMirror, type EcsTrafficMirrorProps } from './ecs-traffic-mirror.js';
+
+export type { ConstructPolicies } from '../src/emulator/iam/construct-policies.js';
+
+/** Where the stack is deployed: what CloudFormation substitutes for the pseudo parameters. */
+export interface DeploymentEnv {
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Synthesizes one EcsTrafficMirror (without bundling its code) and resolves the AWS::IAM::Policy
+ * documents attached to each function's role into plain JSON: pseudo parameters become `env`,
+ * and a reference to another resource of the stack becomes `<LogicalId>` / `<LogicalId.Attr>`
+ * (only the log group's ARN; no EC2 or ECS call names those).
+ */
+export function synthesizeConstructPolicies(props: EcsTrafficMirrorProps, env: DeploymentEnv): ConstructPolicies {
+  const cdkJson = JSON.parse(readFileSync(`${REPO_ROOT}/cdk.json`, 'utf8')) as { context?: Record<string, unknown> };
+  // Feature flags of cdk.json, as `cdk synth` sees them; no bundling: policies do not depend on code.
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Policies');
+  new EcsTrafficMirror(stack, 'Mirror', props);
+  const template = Template.fromStack(stack);
+  return { event: rolePolicy(template, 'EventFunctionRole', env), reconcile: rolePolicy(template, 'ReconcileFunctionRole', env) };
+}
+
+interface PolicyResource {
+  readonly Properties: { readonly Roles: readonly unknown[]; readonly PolicyDocument: { readonly Statement: readonly unknown[] } };
+}
+
+function rolePolicy(template: Template, roleIdPart: string, env: DeploymentEnv): PolicyDocument {
+  const roleIds = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes(roleIdPart));
+  if (roleIds.length !== 1) throw new Error(`expected one role matching ${roleIdPart}, found ${roleIds.length}`);
+  const [roleId] = roleIds;
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[];
+  const statements = policies
+    .filter((policy) => policy.Properties.Roles.some((role) => (role as { Ref?: string }).Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .map((statement) => resolveCfn(statement, env) as Record<string, unknown>);
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+const PSEUDO: Readonly<Record<string, (env: DeploymentEnv) => string>> = {
+  'AWS::AccountId': (env) => env.account,
+  'AWS::Region': (env) => env.region,
+  'AWS::Partition': (env) => env.partition,
+  'AWS::URLSuffix': (env) => (env.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'),
+};
+
+/** Resolves `Ref`, `Fn::GetAtt` and `Fn::Join` the way CloudFormation would for these documents. */
+export function resolveCfn(value: unknown, env: DeploymentEnv): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveCfn(item, env));
+  if (typeof value !== 'object' || value === null) return value;
+  const node = value as Record<string, unknown>;
+  const keys = Object.keys(node);
+  if (keys.length === 1 && typeof node['Ref'] === 'string') {
+    const pseudo = PSEUDO[node['Ref']];
+    return pseudo ? pseudo(env) : `<${node['Ref']}>`;
+  }
+  if (keys.length === 1 && Array.isArray(node['Fn::GetAtt'])) return `<${(node['Fn::GetAtt'] as unknown[]).join('.')}>`;
+  if (keys.length === 1 && Array.isArray(node['Fn::Join'])) {
+    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => String(resolveCfn(part, env))).join(separator);
+  }
+  return Object.fromEntries(keys.map((key) => [key, resolveCfn(node[key], env)]));
+}
+
+/** The emulator's account, Region and partition (src/emulator/context.ts). */
+export const EMULATOR_ENV: DeploymentEnv = { account: EMULATOR_ACCOUNT_ID, region: 'us-east-1', partition: 'aws' };
+
+/** construct-policies.json as `npm run gen:policies` writes it: default props, placeholder ids. */
+export function constructPoliciesFileText(): string {
+  const policies = synthesizeConstructPolicies({ ...POLICY_PLACEHOLDERS }, EMULATOR_ENV);
+  return `${JSON.stringify(policies, null, 2)}\n`;
+}

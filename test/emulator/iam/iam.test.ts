@@ -1,0 +1,201 @@
+import { CreateTrafficMirrorSessionCommand, DeleteTrafficMirrorSessionCommand, DescribeTrafficMirrorSessionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ECS_OPERATIONS } from '../../../src/emulator/ecs/index.js';
+import { EC2_AUTHORIZATIONS, ECS_AUTHORIZATIONS, parseIamPolicies, type IamPolicies } from '../../../src/emulator/iam/index.js';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+
+const ACCOUNT = 'arn:aws:ec2:us-east-1:123456789012';
+const MANAGED = { Key: 'ecs-traffic-mirror:managed', Value: 'true' };
+
+let emulator: RunningEmulator;
+const clients: { destroy(): void }[] = [];
+
+async function start(iam: IamPolicies): Promise<RunningEmulator> {
+  emulator = await startEmulator({ port: 0, iam });
+  return emulator;
+}
+
+function ec2As(accessKeyId: string): EC2Client {
+  const client = new EC2Client({ endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'x' }, maxAttempts: 1 });
+  clients.push(client);
+  return client;
+}
+
+function ecsAs(accessKeyId: string): ECSClient {
+  const client = new ECSClient({ endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'x' }, maxAttempts: 1 });
+  clients.push(client);
+  return client;
+}
+
+let nlbs = 0;
+
+function sessionInputs() {
+  const [subnetId = ''] = emulator.network.subnets.keys();
+  const eni = emulator.network.createEni({ subnetId });
+  // EC2 allows one traffic mirror target per NLB: each call gets an NLB of its own.
+  const nlbArn = `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/x${++nlbs}/0123456789abcdef`;
+  const targetId = emulator.ec2.createTarget({ networkLoadBalancerArn: nlbArn }).trafficMirrorTarget.trafficMirrorTargetId;
+  const filterId = emulator.ec2.createFilter().trafficMirrorFilter.trafficMirrorFilterId;
+  return { eni, targetId, filterId, input: { NetworkInterfaceId: eni.networkInterfaceId, TrafficMirrorTargetId: targetId, TrafficMirrorFilterId: filterId, SessionNumber: 1 } };
+}
+
+const allow = (Action: string | string[], Resource: string | string[], Condition?: Record<string, unknown>) => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...(Condition ? { Condition } : {}),
+});
+/** The error a call failed with (caught at once, so no rejection is left unhandled). */
+const failure = (call: Promise<unknown>): Promise<unknown> => call.then(() => undefined, (error: unknown) => error);
+const policy = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  await emulator.close();
+});
+
+describe('emulator IAM', () => {
+  it('allows everything to an access key without policies, and denies an EC2 call the way EC2 does', async () => {
+    // prepare
+    await start({ limited: [policy(allow('ec2:DescribeTrafficMirrorTargets', '*'))] });
+    // act
+    const open = await ec2As('anyone').send(new DescribeTrafficMirrorSessionsCommand({}));
+    const response = await fetch(emulator.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'AWS4-HMAC-SHA256 Credential=limited/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: 'Action=DescribeTrafficMirrorSessions&Version=2016-11-15',
+    });
+    // assess
+    expect(open.TrafficMirrorSessions).toEqual([]);
+    expect(response.status).toBe(403);
+    const xml = await response.text();
+    expect(xml).toContain('<Code>UnauthorizedOperation</Code>');
+    expect(xml).toContain('You are not authorized to perform this operation.');
+    expect(emulator.iam.denials()).toEqual([
+      expect.objectContaining({ accessKeyId: 'limited', action: 'ec2:DescribeTrafficMirrorSessions', resource: '*' }),
+    ]);
+  });
+
+  it('authorizes CreateTrafficMirrorSession on the ENI, target, filter and new session, and its tags with ec2:CreateTags', async () => {
+    // prepare
+    const createOnly = policy(
+      allow('ec2:CreateTrafficMirrorSession', [`${ACCOUNT}:network-interface/*`, `${ACCOUNT}:traffic-mirror-target/*`, `${ACCOUNT}:traffic-mirror-filter/*`]),
+      allow('ec2:CreateTrafficMirrorSession', `${ACCOUNT}:traffic-mirror-session/*`, { StringEquals: { 'aws:RequestTag/ecs-traffic-mirror:managed': 'true' } }),
+    );
+    const withTagging = policy(...createOnly.Statement, allow('ec2:CreateTags', `${ACCOUNT}:traffic-mirror-session/*`, { StringEquals: { 'ec2:CreateAction': 'CreateTrafficMirrorSession' } }));
+    await start({ createOnly: [createOnly], withTagging: [withTagging] });
+    const { input } = sessionInputs();
+    const tagged = { ...input, TagSpecifications: [{ ResourceType: 'traffic-mirror-session' as const, Tags: [MANAGED] }] };
+    // act
+    const untagged = await failure(ec2As('withTagging').send(new CreateTrafficMirrorSessionCommand(input)));
+    const noCreateTags = await failure(ec2As('createOnly').send(new CreateTrafficMirrorSessionCommand(tagged)));
+    const created = await ec2As('withTagging').send(new CreateTrafficMirrorSessionCommand(tagged));
+    // assess
+    expect(untagged).toMatchObject({ name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } });
+    expect(noCreateTags).toMatchObject({ name: 'UnauthorizedOperation' });
+    expect(created.TrafficMirrorSession?.TrafficMirrorSessionId).toMatch(/^tms-/);
+    expect(emulator.iam.denials().map((denial) => [denial.accessKeyId, denial.action, denial.resource])).toEqual([
+      ['withTagging', 'ec2:CreateTrafficMirrorSession', `${ACCOUNT}:traffic-mirror-session/new`],
+      ['createOnly', 'ec2:CreateTags', `${ACCOUNT}:traffic-mirror-session/new`],
+    ]);
+  });
+
+  it('passes the source ENI subnet as ec2:Subnet', async () => {
+    // prepare
+    await start({});
+    const { eni, input } = sessionInputs();
+    const otherSubnet = [...emulator.network.subnets.keys()].find((id) => id !== eni.subnetId) ?? '';
+    const inSubnet = (subnetId: string) =>
+      policy(
+        allow('ec2:CreateTrafficMirrorSession', `${ACCOUNT}:network-interface/*`, { ArnEquals: { 'ec2:Subnet': `${ACCOUNT}:subnet/${subnetId}` } }),
+        allow('ec2:CreateTrafficMirrorSession', [`${ACCOUNT}:traffic-mirror-target/*`, `${ACCOUNT}:traffic-mirror-filter/*`, `${ACCOUNT}:traffic-mirror-session/*`]),
+      );
+    emulator.iam.setPolicies({ here: [inSubnet(eni.subnetId)], elsewhere: [inSubnet(otherSubnet)] });
+    // act
+    const denied = await failure(ec2As('elsewhere').send(new CreateTrafficMirrorSessionCommand(input)));
+    // assess
+    expect(denied).toMatchObject({ name: 'UnauthorizedOperation' });
+    expect(emulator.ec2.sessionCount()).toBe(0);
+    await expect(ec2As('here').send(new CreateTrafficMirrorSessionCommand(input))).resolves.toBeDefined();
+  });
+
+  it('deletes only sessions whose tags the policy names (aws:ResourceTag)', async () => {
+    // prepare
+    await start({ deleter: [policy(allow('ec2:DeleteTrafficMirrorSession', `${ACCOUNT}:traffic-mirror-session/*`, { StringEquals: { 'aws:ResourceTag/ecs-traffic-mirror:managed': 'true' } }))] });
+    const first = sessionInputs();
+    const second = sessionInputs();
+    const ours = emulator.ec2.createSession({ ...lower(first.input), tags: { [MANAGED.Key]: MANAGED.Value } }).trafficMirrorSession.trafficMirrorSessionId;
+    const foreign = emulator.ec2.createSession(lower(second.input)).trafficMirrorSession.trafficMirrorSessionId;
+    // act
+    const deniedDelete = await failure(ec2As('deleter').send(new DeleteTrafficMirrorSessionCommand({ TrafficMirrorSessionId: foreign })));
+    await ec2As('deleter').send(new DeleteTrafficMirrorSessionCommand({ TrafficMirrorSessionId: ours }));
+    // assess
+    expect(deniedDelete).toMatchObject({ name: 'UnauthorizedOperation' });
+    expect(emulator.ec2.describeSessions().items.map((session) => session.trafficMirrorSessionId)).toEqual([foreign]);
+  });
+
+  it('denies ECS calls with AccessDeniedException (HTTP 400) and scopes tasks by ecs:cluster', async () => {
+    // prepare
+    const apps = 'arn:aws:ecs:us-east-1:123456789012:cluster/apps';
+    await start({
+      reader: [
+        policy(
+          allow(['ecs:ListTasks', 'ecs:DescribeTasks'], '*', { ArnEquals: { 'ecs:cluster': apps } }),
+          allow('ecs:TagResource', 'arn:aws:ecs:us-east-1:123456789012:task/apps/*', { 'ForAllValues:StringLike': { 'aws:TagKeys': ['ecs-traffic-mirror:*'] } }),
+        ),
+      ],
+    });
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'apps' }));
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'other' }));
+    const reader = ecsAs('reader');
+    // act
+    const listed = await reader.send(new ListTasksCommand({ cluster: 'apps' }));
+    const described = await reader.send(new DescribeTasksCommand({ cluster: 'apps', tasks: ['0123456789abcdef0123456789abcdef'] }));
+    const otherCluster = await failure(reader.send(new ListTasksCommand({ cluster: 'other' })));
+    const foreignTag = await failure(reader.send(new TagResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:123456789012:task/apps/0123456789abcdef0123456789abcdef', tags: [{ key: 'owner', value: 'x' }] })));
+    // assess
+    expect(listed.taskArns).toEqual([]);
+    expect(described.failures).toHaveLength(1);
+    expect(otherCluster).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    expect(foreignTag).toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('evaluates old-format task ARNs (task/<id>), which the reference does not model, against the policy', async () => {
+    // prepare
+    await start({ reader: [policy(allow('ecs:DescribeTasks', 'arn:aws:ecs:us-east-1:123456789012:task/*'))], none: [policy(allow('ecs:ListClusters', '*'))] });
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'apps' }));
+    const oldArn = 'arn:aws:ecs:us-east-1:123456789012:task/0123456789abcdef0123456789abcdef';
+    // act
+    const described = await ecsAs('reader').send(new DescribeTasksCommand({ cluster: 'apps', tasks: [oldArn] }));
+    const denied = await failure(ecsAs('none').send(new DescribeTasksCommand({ cluster: 'apps', tasks: [oldArn] })));
+    // assess
+    expect(described.failures).toHaveLength(1);
+    expect(denied).toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('maps every ECS operation the emulator serves, and only EC2 actions it serves', async () => {
+    await start({});
+    expect(Object.keys(ECS_AUTHORIZATIONS).sort()).toEqual([...ECS_OPERATIONS].sort());
+    expect(Object.keys(EC2_AUTHORIZATIONS).filter((action) => !emulator.ec2.supports(action))).toEqual([]);
+  });
+
+  it('reads the --iam file format: one document or a list per access key', async () => {
+    await start({});
+    const document = policy(allow('ec2:Describe*', '*'));
+    expect(parseIamPolicies({ a: document, b: [document, document] })).toEqual({ a: [document], b: [document, document] });
+    expect(() => parseIamPolicies({ a: 'not a policy' })).toThrow(/access key id/);
+  });
+});
+
+function lower(input: { NetworkInterfaceId: string; TrafficMirrorTargetId: string; TrafficMirrorFilterId: string; SessionNumber: number }) {
+  return {
+    networkInterfaceId: input.NetworkInterfaceId,
+    trafficMirrorTargetId: input.TrafficMirrorTargetId,
+    trafficMirrorFilterId: input.TrafficMirrorFilterId,
+    sessionNumber: input.SessionNumber,
+  };
+}
