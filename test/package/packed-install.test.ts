@@ -162,5 +162,5 @@ describe('a consumer CDK app importing ecs-traffic-mirror/cdk', () => {
     }
     // Nothing in the consumer could have bundled at synth.
     expect(existsSync(join(consumer, 'node_modules/esbuild'))).toBe(false);
-  });
+  }, 300_000);
 });
