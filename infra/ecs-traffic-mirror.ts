@@ -194,7 +194,8 @@ export interface EcsTrafficMirrorProps {
 function prebuiltCode(bundle: LambdaBundle): lambda.Code {
   const dir = lambdaBundleDir(findPackageRoot(import.meta.url), bundle);
   if (!existsSync(path.join(dir, LAMBDA_BUNDLE_FILE))) {
-    throw new Error(`ecs-traffic-mirror: no Lambda bundle in ${dir}: run npm run bundle`);
+    // A config error so that `cdk synth` prints it as one line: only a clone without a build lacks it.
+    throw new EcsTrafficMirrorConfigError(`no Lambda bundle in ${dir}: run npm run bundle`);
   }
   return lambda.Code.fromAsset(dir);
 }
