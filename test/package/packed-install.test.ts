@@ -160,6 +160,9 @@ describe('a consumer CDK app importing ecs-traffic-mirror/cdk', () => {
       const staged = readFileSync(join(outdir, `asset.${key.replace(/\.zip$/, '')}`, LAMBDA_BUNDLE_FILE));
       expect(shipped.some((bundle) => bundle.equals(staged))).toBe(true);
     }
+    // A CommonJS app `require`s the package, an ES module: Node.js ≥ 20.19 loads ES modules that way.
+    const required = await inConsumer(process.execPath, ['-e', "console.log(typeof require('ecs-traffic-mirror/cdk').EcsTrafficMirror)"]);
+    expect(required.stdout.trim()).toBe('function');
     // Nothing in the consumer could have bundled at synth.
     expect(existsSync(join(consumer, 'node_modules/esbuild'))).toBe(false);
   }, 300_000);
