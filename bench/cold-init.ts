@@ -2,12 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { LAMBDA_BUNDLES, findPackageRoot } from '../src/contract/package-layout.js';
+import { bundleLambda } from '../scripts/lambda-build.js';
 
 /**
  * Lambda cold init, as far as this machine can show it: a fresh `node` importing the bundled
- * event handler (bundled as the CDK construct bundles it), against a fresh `python3` importing
- * boto3 and creating the EC2 and ECS clients the seed Lambda creates. Both are timed in the
+ * event handler (with the esbuild options of the bundle the package ships), against a fresh
+ * `python3` importing boto3 and creating the EC2 and ECS clients the seed Lambda creates. Both are timed in the
  * same run, alternating, and the ratio of medians is reported (the machine is shared and noisy).
  */
 export interface ColdInitResult {
@@ -36,18 +37,7 @@ export async function runColdInitBench(runs = 15): Promise<ColdInitResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-mirror-cold-'));
   try {
     const outfile = join(dir, 'index.mjs');
-    await build({
-      entryPoints: ['src/lambda/on-task-event.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      minify: true,
-      mainFields: ['module', 'main'],
-      outfile,
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __etmCreateRequire } from 'node:module'; const require = __etmCreateRequire(import.meta.url);" },
-    });
+    await bundleLambda(findPackageRoot(import.meta.url), LAMBDA_BUNDLES.onTaskEvent, outfile);
     const hasBoto3 = (() => {
       try {
         execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore' });

@@ -1,5 +1,5 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +8,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -27,6 +26,14 @@ import {
 } from '../src/contract/ids.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/contract/metrics.js';
 import { EVENT_CREATE_RATE_PER_SECOND, EVENT_QUEUE } from '../src/contract/queue.js';
+import {
+  LAMBDA_BUNDLE_FILE,
+  LAMBDA_BUNDLES,
+  LAMBDA_HANDLER,
+  findPackageRoot,
+  lambdaBundleDir,
+  type LambdaBundle,
+} from '../src/contract/package-layout.js';
 import { ENV } from '../src/contract/variables.js';
 import { MirrorMonitoring, type EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
 import { eventFunctionStatements, reconcileFunctionStatements } from './mirror-permissions.js';
@@ -202,22 +209,18 @@ export interface EcsTrafficMirrorProps {
 }
 
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-// Bundled locally with the installed esbuild (never Docker), as ESM; the AWS SDK is bundled rather
-// than taken from the runtime so that the version is the one pinned in package-lock.json.
-const BUNDLING: lambdaNodejs.BundlingOptions = {
-  forceDockerBundling: false,
-  format: lambdaNodejs.OutputFormat.ESM,
-  target: 'node22',
-  minify: true,
-  sourceMap: false,
-  mainFields: ['module', 'main'],
-  externalModules: [],
-  bundleAwsSDK: true,
-  // CommonJS dependencies inside an ESM bundle may still `require` Node built-ins.
-  banner: "import { createRequire as __etmCreateRequire } from 'node:module'; const require = __etmCreateRequire(import.meta.url);",
-};
+/**
+ * The prebuilt bundle of one handler (`npm run bundle`; shipped in the package), deployed as it is:
+ * synthesis needs neither esbuild nor a lock file, which an installed package does not have.
+ */
+function prebuiltCode(bundle: LambdaBundle): lambda.Code {
+  const dir = lambdaBundleDir(findPackageRoot(import.meta.url), bundle);
+  if (!existsSync(path.join(dir, LAMBDA_BUNDLE_FILE))) {
+    // A config error so that `cdk synth` prints it as one line: only a clone without a build lacks it.
+    throw new EcsTrafficMirrorConfigError(`no Lambda bundle in ${dir}: run npm run bundle`);
+  }
+  return lambda.Code.fromAsset(dir);
+}
 
 /**
  * Mirrors the traffic of every ENI of every in-scope ECS task into a VPC Traffic Mirroring target.
@@ -228,9 +231,9 @@ const BUNDLING: lambdaNodejs.BundlingOptions = {
  */
 export class EcsTrafficMirror extends Construct {
   /** The Lambda that handles task events from the queue. */
-  public readonly eventFunction: lambdaNodejs.NodejsFunction;
+  public readonly eventFunction: lambda.Function;
   /** The periodic reconcile Lambda. */
-  public readonly reconcileFunction: lambdaNodejs.NodejsFunction;
+  public readonly reconcileFunction: lambda.Function;
   /** The queue between the EventBridge rule and the event Lambda. */
   public readonly queue: sqs.Queue;
   /** Receives task events that failed 5 times, and events the rule could not deliver. */
@@ -334,7 +337,7 @@ export class EcsTrafficMirror extends Construct {
       sourceVpcArns: (props.sourceVpcIds ?? []).map((id) => stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: id })),
     };
     this.eventFunction = this.createFunction('Event', {
-      entry: 'src/lambda/on-task-event.ts',
+      bundle: LAMBDA_BUNDLES.onTaskEvent,
       description: 'ecs-traffic-mirror: mirror the ENIs of starting ECS tasks (SQS batches of task events)',
       timeout,
       environment,
@@ -351,7 +354,7 @@ export class EcsTrafficMirror extends Construct {
     );
 
     this.reconcileFunction = this.createFunction('Reconcile', {
-      entry: 'src/lambda/on-schedule.ts',
+      bundle: LAMBDA_BUNDLES.onSchedule,
       description: 'ecs-traffic-mirror: periodic reconcile of task ENIs and mirror sessions',
       timeout: reconcileTimeout,
       // The next scheduled run is the retry; async retries would only pile up on the EC2 bucket.
@@ -393,7 +396,7 @@ export class EcsTrafficMirror extends Construct {
   private createFunction(
     name: 'Event' | 'Reconcile',
     options: {
-      readonly entry: string;
+      readonly bundle: LambdaBundle;
       readonly description: string;
       readonly timeout: Duration;
       readonly retryAttempts?: number;
@@ -401,7 +404,7 @@ export class EcsTrafficMirror extends Construct {
       readonly statements: iam.PolicyStatement[];
       readonly props: EcsTrafficMirrorProps;
     },
-  ): lambdaNodejs.NodejsFunction {
+  ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${name}FunctionLogs`, {
       retention: options.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: options.props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
@@ -422,11 +425,9 @@ export class EcsTrafficMirror extends Construct {
     for (const statement of options.statements) role.addToPrincipalPolicy(statement);
     acknowledgeWildcardResources(role, options.statements);
 
-    const fn = new lambdaNodejs.NodejsFunction(this, `${name}Function`, {
-      entry: path.join(REPO_ROOT, options.entry),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    const fn = new lambda.Function(this, `${name}Function`, {
+      code: prebuiltCode(options.bundle),
+      handler: LAMBDA_HANDLER,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: options.props.memorySize ?? 256,
@@ -436,7 +437,6 @@ export class EcsTrafficMirror extends Construct {
       environment: options.environment,
       role,
       logGroup,
-      bundling: BUNDLING,
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',

@@ -3,6 +3,7 @@
 // says so once. Setting the variable yourself (to anything) keeps the warning.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../contract/package-layout.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { handleCommand } from './commands/handle.js';
@@ -12,6 +13,8 @@ import { applyUsageManners, withEnvironmentHelp } from './usage.js';
 
 const program = new Command('ecs-mirror')
   .description('Mirror the traffic of every ECS / Fargate task into a VPC Traffic Mirroring target.')
+  // Read at run time from package.json, which sits above both src/ and dist/src/.
+  .version(packageVersion(import.meta.url))
   .addCommand(handleCommand())
   .addCommand(reconcileCommand())
   .addCommand(statusCommand())

@@ -5,7 +5,7 @@ import { reconcile, type ReconcileReport } from '../app/reconcile.js';
 import { composeAppDeps } from '../aws/compose.js';
 import { QueueDelivery } from '../emulator/event-delivery.js';
 import { groundTruth, type GroundTruth } from '../emulator/ground-truth.js';
-import { CONSTRUCT_POLICIES, ROLE_ACCESS_KEYS, roleIamPolicies, withMirrorIds, type DeniedCall } from '../emulator/iam/index.js';
+import { CONSTRUCT_POLICIES, iamEvaluatorAvailable, ROLE_ACCESS_KEYS, roleIamPolicies, withMirrorIds, type DeniedCall } from '../emulator/iam/index.js';
 import { startEmulator } from '../emulator/index.js';
 import type { ProfileName } from '../emulator/profile.js';
 import { noMetrics, silentLogger, systemClock } from '../ports/index.js';
@@ -41,8 +41,11 @@ export interface DemoSummary {
   readonly ec2Throttled: number;
   readonly deadLettered: number;
   readonly status: ReconcileReport;
-  /** Calls the construct's IAM policies denied (the Lambdas' roles, as deployed). */
-  readonly denied: readonly DeniedCall[];
+  /**
+   * Calls the construct's IAM policies denied (the Lambdas' roles, as deployed); 'not-evaluated'
+   * when the optional IAM evaluator is not installed.
+   */
+  readonly denied: readonly DeniedCall[] | 'not-evaluated';
 }
 
 const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/suricata/0123456789abcdef';
@@ -64,7 +67,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   try {
     const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
     // Each Lambda's calls go under its role's policy exactly as the construct deploys it.
-    emulator.iam.setPolicies(roleIamPolicies(withMirrorIds(CONSTRUCT_POLICIES, { targetId, filterId })));
+    const evaluateIam = await iamEvaluatorAvailable();
+    if (evaluateIam) emulator.iam.setPolicies(roleIamPolicies(withMirrorIds(CONSTRUCT_POLICIES, { targetId, filterId })));
     const depsAs = (role: keyof typeof ROLE_ACCESS_KEYS) =>
       composeAppDeps({
         env: { MIRROR_TARGET_ID: targetId, MIRROR_FILTER_ID: filterId, MIRROR_CREATE_RATE: '5' },
@@ -140,7 +144,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       ec2Throttled: stats.ec2.throttledTotal,
       deadLettered: queue.stats().deadLettered,
       status,
-      denied: emulator.iam.denials(),
+      denied: evaluateIam ? emulator.iam.denials() : 'not-evaluated',
     };
     view.finish();
     return summary;

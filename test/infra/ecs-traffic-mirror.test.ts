@@ -1,11 +1,15 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Validations, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flattenCfnReference } from '../../infra/nag-acknowledgements.js';
+import { LAMBDA_BUNDLE_FILE, LAMBDA_BUNDLES, lambdaBundleDir } from '../../src/contract/package-layout.js';
 import {
   FILTER_ID,
   READ_ONLY_ACTION,
+  REPO_ROOT,
   TARGET_ID,
   allStatements,
   arn,
@@ -16,7 +20,7 @@ import {
   type FlatStatement,
 } from './helpers.js';
 
-// One bundled synth shared by every assertion of this file (bundling is the slow part).
+// One synth shared by every assertion of this file.
 const OTHER_CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:111122223333:cluster/batch';
 const PROD_CLUSTER_ARN = arn('ecs', 'cluster/prod');
 let app: App;
@@ -33,7 +37,6 @@ beforeAll(() => {
       services: ['web', 'api'],
       launchTypes: ['FARGATE'],
     },
-    { bundle: true },
   );
   app = built.app;
   // Registered before synthesis: a cdk-nag finding would make Template.fromStack throw.
@@ -155,6 +158,17 @@ describe('Lambdas', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Array<{ Properties: Record<string, unknown> }>;
     expect(logGroups).toHaveLength(2);
     for (const logGroup of logGroups) expect(logGroup.Properties['RetentionInDays']).toBe(30);
+  });
+
+  it('deploy the prebuilt bundles of dist/lambda as they are: no bundling at synth', () => {
+    const bundles = [['EventFunction', LAMBDA_BUNDLES.onTaskEvent], ['ReconcileFunction', LAMBDA_BUNDLES.onSchedule]] as const;
+    for (const [idPart, bundle] of bundles) {
+      const key = (resource('AWS::Lambda::Function', idPart).Properties['Code'] as { S3Key: string }).S3Key;
+      const staged = join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      expect(readdirSync(staged)).toEqual([LAMBDA_BUNDLE_FILE]);
+      const prebuilt = readFileSync(join(lambdaBundleDir(REPO_ROOT, bundle), LAMBDA_BUNDLE_FILE));
+      expect(readFileSync(join(staged, LAMBDA_BUNDLE_FILE)).equals(prebuilt), `${idPart} deploys ${bundle.name}`).toBe(true);
+    }
   });
 
   it('event Lambda: 60 s timeout and the config contract in its environment', () => {

@@ -16,20 +16,17 @@ export function cdkJsonContext(): Record<string, unknown> {
 }
 
 /**
- * A stack with one EcsTrafficMirror. Without `bundle`, the Lambda code is not bundled (CDK's
- * `aws:cdk:bundling-stacks` context), which keeps variant synths fast; the main suite bundles.
+ * A stack with one EcsTrafficMirror. Its Lambda code is the prebuilt bundles in dist/lambda, which
+ * the test setup builds (test/global-setup.ts): synthesis only copies them.
  */
 export function mirrorStack(
   props: EcsTrafficMirrorProps | ((stack: Stack) => EcsTrafficMirrorProps),
-  options: { readonly bundle?: boolean } = {},
 ): {
   app: App;
   stack: Stack;
   mirror: EcsTrafficMirror;
 } {
-  const app = new App({
-    context: { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
-  });
+  const app = new App({ context: cdkJsonContext() });
   const stack = new Stack(app, 'Test');
   const mirror = new EcsTrafficMirror(stack, 'Mirror', typeof props === 'function' ? props(stack) : props);
   return { app, stack, mirror };

@@ -12,7 +12,6 @@ import { EcsTrafficMirror, type EcsTrafficMirrorProps } from '../../infra/ecs-tr
 import { flattenCfnReference } from '../../infra/nag-acknowledgements.js';
 import { FILTER_ID, TARGET_ID, arn, granting, mirrorStack, statementsOfRole } from './helpers.js';
 
-// These synths skip Lambda bundling (see mirrorStack); the bundled stack is in ecs-traffic-mirror.test.ts.
 const NLB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/mirror/0123456789abcdef';
 
 function synth(props: EcsTrafficMirrorProps) {

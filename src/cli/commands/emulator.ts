@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isLoopbackAddress } from '../../emulator/control-guard.js';
-import { readIamPolicyFile } from '../../emulator/iam/index.js';
+import { IamEvaluatorMissingError, iamEvaluatorAvailable, readIamPolicyFile } from '../../emulator/iam/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { AWS_EC2_BUCKETS, PROFILE_NAMES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from '../../emulator/profile.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
@@ -90,6 +90,8 @@ export function emulatorCommand(): Command {
       } catch (error) {
         throw new CliError((error as Error).message, EXIT_USAGE);
       }
+      // Fail at start, not on the first call a policy covers.
+      if (iam !== undefined && !(await iamEvaluatorAvailable())) throw new CliError(new IamEvaluatorMissingError().message, EXIT_USAGE);
       try {
         emulator = await startEmulator({
           port: options.port,

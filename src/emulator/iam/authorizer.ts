@@ -4,6 +4,7 @@ import { EC2_AUTHORIZATIONS, type Ec2Lookups } from './ec2-requests.js';
 import { ECS_AUTHORIZATIONS, type EcsLookups } from './ecs-requests.js';
 import type { IamPolicies, PolicyDocument } from './policies.js';
 import type { ArnScope, AuthorizationRequest } from './request.js';
+import { loadIamEvaluator } from './evaluator.js';
 
 /** A call the policies denied, as the emulator records it for tests and the demo. */
 export interface DeniedCall {
@@ -88,7 +89,7 @@ export async function isAllowed(request: AuthorizationRequest, documents: readon
   const contextVariables: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) contextVariables[key] = typeof value === 'string' ? value : [...value];
   // Loaded on first use: an emulator without policies never reads AWS's authorization data.
-  const { runSimulation, runUnsafeSimulation } = await import('@cloud-copilot/iam-simulate');
+  const { runSimulation, runUnsafeSimulation } = await loadIamEvaluator();
   const simulation = {
     request: { principal, action: request.action, resource: { resource: request.resource, accountId }, contextVariables },
     identityPolicies: documents.map((policy, index) => ({ name: `policy-${index + 1}`, policy })),

@@ -8,3 +8,4 @@ export { emulatorIam } from './emulator-iam.js';
 export { readIamPolicyFile } from './policy-file.js';
 export { CONSTRUCT_POLICIES, POLICY_PLACEHOLDERS, ROLE_ACCESS_KEYS, roleIamPolicies, withMirrorIds, type ConstructPolicies } from './construct-policies.js';
 export { denialsLine } from './denials-report.js';
+export { IAM_EVALUATOR_PACKAGE, IamEvaluatorMissingError, iamEvaluatorAvailable } from './evaluator.js';
