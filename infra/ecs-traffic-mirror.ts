@@ -34,7 +34,7 @@ import {
   lambdaBundleDir,
   type LambdaBundle,
 } from '../src/contract/package-layout.js';
-import { ENV } from '../src/contract/variables.js';
+import { ENV, MAX_STOP_WINDOW_MINUTES } from '../src/contract/variables.js';
 import { MirrorMonitoring, type EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
 import { eventFunctionStatements, reconcileFunctionStatements } from './mirror-permissions.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
@@ -113,7 +113,8 @@ export interface EcsTrafficMirrorProps {
    */
   readonly maxStopsPerService?: number;
   /**
-   * Under `stop-task`: the window `maxStopsPerService` counts over (whole minutes, up to 7 days).
+   * Under `stop-task`: the window `maxStopsPerService` counts over (whole minutes, 1 to 60: the
+   * budget is counted from ECS's stopped tasks, which ECS shows for at least an hour).
    * @default Duration.minutes(60)
    */
   readonly stopWindow?: Duration;
@@ -517,8 +518,10 @@ function validateProps(props: EcsTrafficMirrorProps): ValidatedSettings {
   const maxStopsPerService = props.maxStopsPerService ?? 3;
   checkInteger('maxStopsPerService', maxStopsPerService, 0, 1000);
   const stopWindowMinutes = (props.stopWindow ?? Duration.minutes(60)).toMinutes({ integral: false });
-  if (!Number.isInteger(stopWindowMinutes) || stopWindowMinutes < 1 || stopWindowMinutes > 10_080) {
-    throw new EcsTrafficMirrorConfigError(`stopWindow: must be a whole number of minutes from 1 to 10080 (got ${stopWindowMinutes})`);
+  if (!Number.isInteger(stopWindowMinutes) || stopWindowMinutes < 1 || stopWindowMinutes > MAX_STOP_WINDOW_MINUTES) {
+    throw new EcsTrafficMirrorConfigError(
+      `stopWindow: must be a whole number of minutes from 1 to ${MAX_STOP_WINDOW_MINUTES}, as long as ECS shows stopped tasks (got ${stopWindowMinutes})`,
+    );
   }
   const sessionNumber = props.sessionNumber ?? 1;
   checkInteger('sessionNumber', sessionNumber, 1, 32766);

@@ -20,6 +20,7 @@ export const INFORMATIONAL_METRICS: Readonly<Partial<Record<MetricName, string>>
   ReconcileCreated: 'the sweep catching up; ReconcileMissing alarms when it keeps having to',
   ReconcileDeleted: 'orphaned sessions of ours removed',
   Coverage: 'a percentage per sweep; ReconcileMissing alarms on its complement',
+  OutOfScope: 'tasks the configured scope leaves out, as configured (scope names are validated at start)',
 };
 
 /** Alarm descriptions of the metrics that page; others get a generic one. */

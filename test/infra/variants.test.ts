@@ -257,6 +257,7 @@ describe('bad props fail with one clear line', () => {
     ['VNI out of range', { targetId: TARGET_ID, virtualNetworkId: 2 ** 24 }, /^virtualNetworkId: must be an integer from 0 to 16777215/],
     ['unknown policy', { targetId: TARGET_ID, unsupportedPolicy: 'kill' as never }, /^unsupportedPolicy: must be 'report' or 'stop-task'/],
     ['fractional stop window', { targetId: TARGET_ID, stopWindow: Duration.seconds(90) }, /^stopWindow: must be a whole number of minutes/],
+    ['stop window longer than ECS shows stopped tasks', { targetId: TARGET_ID, stopWindow: Duration.hours(2) }, /^stopWindow: must be a whole number of minutes from 1 to 60/],
     ['bad cluster name', { targetId: TARGET_ID, clusters: ['no spaces'] }, /^clusters: 'no spaces' is not a valid ECS cluster name/],
     ['bad cluster ARN', { targetId: TARGET_ID, clusters: ['arn:aws:ecs:eu-west-1:123456789012:service/x'] }, /^clusters: '.*' is not an ECS cluster ARN/],
     ['unknown launch type', { targetId: TARGET_ID, launchTypes: ['LAMBDA'] }, /^launchTypes: 'LAMBDA' is not one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES$/],
