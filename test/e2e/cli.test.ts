@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/demo/world.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { CliRunner } from './support/cli.js';
+import { CliRunner, startEmulatorProcess } from './support/cli.js';
 import { forgedEvents } from './support/forged-events.js';
 import { CREDENTIALS, startWorld, type World } from './support/world.js';
 
@@ -349,20 +349,11 @@ describe('ecs-mirror: configuration problems of the SDK exit 2, naming the varia
 describe('ecs-mirror emulator and demo', () => {
   it('emulator: serves on the port it prints, with the target and filter it prints, until stopped', async () => {
     // prepare
-    const { spawn } = await import('node:child_process');
-    const { REPO_ROOT } = await import('./support/cli.js');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulator', '--port', '0', '--profile', 'hostile', '--seed', '3'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 30_000,
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const emulator = await startEmulatorProcess(['--profile', 'hostile', '--seed', '3']);
+    let code: number | null;
     try {
-      const deadline = Date.now() + 20_000;
-      while (!/MIRROR_FILTER_ID=tmf-/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      const url = emulator.url;
+      const stdout = emulator.stdout();
       const targetId = /MIRROR_TARGET_ID=(tmt-[0-9a-f]+)/.exec(stdout)?.[1];
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       // act
@@ -375,9 +366,9 @@ describe('ecs-mirror emulator and demo', () => {
       expect(targets.TrafficMirrorTargets?.map((t) => t.TrafficMirrorTargetId)).toEqual([targetId]);
       expect(faults.faults?.unsupportedEniRate).toBe(0.15);
     } finally {
-      child.kill('SIGTERM');
+      code = await emulator.stop();
     }
-    expect(await exited).toBe(0);
+    expect(code).toBe(0);
   });
 
   it('emulator --host with a non-loopback address warns on stderr in one line, loopback does not', async () => {

@@ -51,3 +51,35 @@ export class CliRunner {
     this.live.clear();
   }
 }
+
+/** `ecs-mirror emulator …` running in its own process, once it has printed its exports. */
+export interface EmulatorProcess {
+  /** The endpoint it printed (undefined when it printed none in time). */
+  readonly url: string | undefined;
+  /** What it printed on stdout so far. */
+  stdout(): string;
+  /** SIGTERM, then its exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startEmulatorProcess(args: readonly string[]): Promise<EmulatorProcess> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulator', '--port', '0', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!/MIRROR_FILTER_ID=tmf-/.test(stdout) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return {
+    url: /listening on (http:\/\/\S+)/.exec(stdout)?.[1],
+    stdout: () => stdout,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
