@@ -79,6 +79,7 @@ describe('the packed tarball', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json',
       'README.md',
+      'LICENSE',
       'bin/ecs-mirror.js',
       'dist/src/index.js',
       'dist/src/index.d.ts',
