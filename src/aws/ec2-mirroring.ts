@@ -105,7 +105,10 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
    */
   async findTargetAndFilter(targetId: string, filterId: string): Promise<TargetAndFilterCheck> {
     const [region, targetExists, filterExists] = await Promise.all([
-      this.client.config.region(),
+      // A missing Region surfaces here first, as the SDK's bare "Region is missing": mapped like any other error.
+      this.client.config.region().catch((error: unknown) => {
+        throw toMirrorError(error, 'DescribeTrafficMirrorTargets');
+      }),
       this.exists('target-not-found', 'DescribeTrafficMirrorTargets', async () => {
         const output = await this.client.send(new DescribeTrafficMirrorTargetsCommand({ TrafficMirrorTargetIds: [targetId] }));
         return (output.TrafficMirrorTargets ?? []).some((t) => t.TrafficMirrorTargetId === targetId);

@@ -15,6 +15,11 @@ export class CliError extends Error {
   }
 }
 
+/** `code: message`, unless the message already says its code (MirrorError messages often do). */
+export function withCode(code: string | undefined, message: string): string {
+  return code === undefined || message.includes(code) ? message : `${code}: ${message}`;
+}
+
 /**
  * The line the CLI writes on stderr for a failure: escaped and cut by oneLine as a whole, so
  * that whatever the message quotes (a file name, an AWS answer, a garbled body) it stays one line.

@@ -21,6 +21,8 @@ describe('usage errors exit 2 with one line and a hint, in every subcommand', ()
     { command: 'ecs-mirror reconcile', args: ['reconcile', '--bogus'], problem: "unknown option '--bogus'" },
     { command: 'ecs-mirror reconcile', args: ['reconcile', '--rate', '0'], problem: "argument '0' is invalid" },
     { command: 'ecs-mirror status', args: ['status', '--cluster'], problem: "option '--cluster <name...>' argument missing" },
+    // An unset shell variable (`--cluster "$CLUSTER"`) must not widen a sweep to every cluster.
+    { command: 'ecs-mirror reconcile', args: ['reconcile', '--cluster', ''], problem: 'got an empty one' },
     { command: 'ecs-mirror emulator', args: ['emulator', '--port', '99999'], problem: "argument '99999' is invalid" },
     { command: 'ecs-mirror demo', args: ['demo', '--seed', 'abc'], problem: "argument 'abc' is invalid" },
   ])('$command $args', async ({ command, args, problem }) => {

@@ -131,16 +131,18 @@ describe('ecs-mirror handle', () => {
     expect(lines(run.stderr)).toHaveLength(1);
   });
 
-  it('exits 1 with the AWS error code on stderr when AWS refuses (target does not exist)', async () => {
+  it('exits 2 with the AWS error code, once, on stderr when the target does not exist (configuration to fix)', async () => {
     // prepare
     const taskArn = await world.runningTask();
     const file = await eventFile('running-2.json', world.eventOf(taskArn, 'RUNNING'));
     // act
     const run = await cli.run(['handle', file], { ...awsEnv(world), ...world.env({ MIRROR_TARGET_ID: 'tmt-0123456789abcdef0' }) });
     // assess
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     // Logged decisions may come first (JSON lines); the command's own error is the last line.
-    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: InvalidTrafficMirrorTargetId\.NotFound: /);
+    const error = lines(run.stderr).at(-1) ?? '';
+    expect(error).toMatch(/^ecs-mirror: .*InvalidTrafficMirrorTargetId\.NotFound: /);
+    expect(error.split('InvalidTrafficMirrorTargetId.NotFound')).toHaveLength(2);
     expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'target-not-found', awsCode: 'InvalidTrafficMirrorTargetId.NotFound' });
     expect(await world.sessionsOnEni(world.eniOf(taskArn))).toEqual([]);
   });
@@ -256,7 +258,7 @@ describe('ecs-mirror against a faulty endpoint (fault proxy): one line with a st
     expect(run.signal).toBeNull();
     expect(run.code).toBe(1);
     expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'timeout', awsCode: 'timeout' });
-    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: timeout: CreateTrafficMirrorSession failed: timeout: .*MIRROR_AWS_REQUEST_TIMEOUT_MS/);
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: CreateTrafficMirrorSession failed: timeout: .*MIRROR_AWS_REQUEST_TIMEOUT_MS/);
     expect(proxy.applied()).toEqual([2]);
   });
 
@@ -268,7 +270,7 @@ describe('ecs-mirror against a faulty endpoint (fault proxy): one line with a st
     // assess
     expect(run.code).toBe(1);
     expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'network', awsCode: 'network' });
-    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: network: DescribeTrafficMirrorSessions failed: network: /);
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: DescribeTrafficMirrorSessions failed: network: /);
     expect(run.stderr).not.toMatch(/TimeoutError/);
   });
 
@@ -280,7 +282,7 @@ describe('ecs-mirror against a faulty endpoint (fault proxy): one line with a st
     // assess
     expect(run.code).toBe(1);
     expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'server-error', awsCode: 'bad-response (HTTP 502)' });
-    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: bad-response \(HTTP 502\): CreateTrafficMirrorSession failed: /);
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: CreateTrafficMirrorSession failed: bad-response \(HTTP 502\)/);
     expect(run.stderr).not.toMatch(/Unknown/);
   });
 
@@ -292,7 +294,7 @@ describe('ecs-mirror against a faulty endpoint (fault proxy): one line with a st
     // assess
     expect(run.code).toBe(1);
     expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'bad-response', awsCode: 'bad-response (HTTP 200)' });
-    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: bad-response \(HTTP 200\): DescribeTrafficMirrorSessions failed: /);
+    expect(lines(run.stderr).at(-1)).toMatch(/^ecs-mirror: DescribeTrafficMirrorSessions failed: bad-response \(HTTP 200\)/);
   });
 
   it('status: a garbled ECS answer is `bad-response`, the garbage it quotes escaped on one line', async () => {

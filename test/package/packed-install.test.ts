@@ -147,6 +147,18 @@ describe('npx ecs-mirror from the installed package', () => {
   });
 });
 
+describe('a consumer TypeScript project on the library entry', () => {
+  // Before any CDK install: the shipped types must hold without the optional peers (the CDK, the
+  // AGPL IAM evaluator), checked in full (skipLibCheck false).
+  it('compiles against the shipped types with skipLibCheck false and no optional peer installed', async () => {
+    await inConsumer('npm', ['install', ...NPM_FLAGS, `@types/node@${manifest.devDependencies['@types/node']}`]);
+    await inConsumer(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.lib.json']).catch((error: { stdout?: string }) => {
+      throw new Error(`tsc found errors in the shipped types:\n${error.stdout ?? ''}`);
+    });
+    expect(existsSync(join(consumer, 'node_modules/@cloud-copilot/iam-simulate'))).toBe(false);
+  });
+});
+
 describe('a consumer CDK app importing ecs-traffic-mirror/cdk', () => {
   it('compiles against the shipped types and synthesizes with the prebuilt bundles', async () => {
     await inConsumer('npm', [

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { handleTaskEvents } from '../../app/handle-task-events.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE, withCode } from '../exit.js';
 import { CliLog } from '../stderr-logger.js';
 
 async function readSource(source: string): Promise<string> {
@@ -43,7 +43,9 @@ export function handleCommand(): Command {
     if (result.failure?.kind === 'client-config') throw new CliError(`invalid configuration: ${result.failure.message}`, EXIT_USAGE);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (result.failure) {
-      throw new CliError(`${result.failure.awsCode ?? result.failure.kind}: ${result.failure.message}`, EXIT_FAILURE);
+      // A target or filter that does not exist (outcome config) is the user's configuration to fix: exit 2.
+      const exitCode = result.failure.outcome === 'config' ? EXIT_USAGE : EXIT_FAILURE;
+      throw new CliError(withCode(result.failure.awsCode ?? result.failure.kind, result.failure.message), exitCode);
     }
   });
 }

@@ -3,7 +3,7 @@ import { reconcile, sweepProblems, type ReconcileReport, type SweepProgress } fr
 import { MirrorError } from '../../core/errors.js';
 import { invalidScopeName } from '../../core/scope.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE, withCode } from '../exit.js';
 import { formatReport } from '../format-report.js';
 import { requireTargetAndFilter } from '../require-target-and-filter.js';
 import { CliLog } from '../stderr-logger.js';
@@ -28,8 +28,14 @@ function wholePercent(value: string): number {
   return Number(value);
 }
 
+/**
+ * `--cluster a,b` or repeated. An empty value (an unset shell variable) would otherwise mean "every
+ * cluster" and turn a one-cluster repair into an account-wide one: it is a usage error.
+ */
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  const names = value.split(',').map((v) => v.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError('expected cluster names or ARNs, got an empty one');
+  return [...previous, ...names];
 }
 
 /** A one-line progress indicator, on stderr and only for a person watching a terminal. */
@@ -59,8 +65,7 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean, log: CliLog):
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof MirrorError && error.kind === 'client-config') throw new CliError(`invalid configuration: ${error.message}`, EXIT_USAGE);
-    const code = (error as { awsCode?: string }).awsCode;
-    throw new CliError(`sweep failed: ${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE);
+    throw new CliError(`sweep failed: ${withCode((error as { awsCode?: string }).awsCode, error instanceof Error ? error.message : String(error))}`, EXIT_FAILURE);
   } finally {
     if (onProgress) process.stderr.write('\r\x1b[2K');
   }

@@ -5,7 +5,28 @@
  */
 export const IAM_EVALUATOR_PACKAGE = '@cloud-copilot/iam-simulate';
 
-type Evaluator = typeof import('@cloud-copilot/iam-simulate');
+/** One request to evaluate, in the evaluator's own shape. */
+export interface IamSimulation {
+  readonly request: {
+    readonly principal: string;
+    readonly action: string;
+    readonly resource: { readonly resource: string; readonly accountId: string };
+    readonly contextVariables: Record<string, string | string[]>;
+  };
+  identityPolicies: { name: string; policy: unknown }[];
+  serviceControlPolicies: never[];
+  resourceControlPolicies: never[];
+}
+
+/**
+ * The part of the evaluator used here, declared locally (methods, so the package's own stricter
+ * signatures fit): the optional package's types must not reach the types this package ships,
+ * which a consumer compiles without it.
+ */
+export interface Evaluator {
+  runSimulation(simulation: IamSimulation, options: Record<string, never>): Promise<{ resultType: string; overallResult?: string; errors?: unknown }>;
+  runUnsafeSimulation(simulation: IamSimulation, options: Record<string, never>): string;
+}
 
 export class IamEvaluatorMissingError extends Error {
   override readonly name = 'IamEvaluatorMissingError';
@@ -20,7 +41,7 @@ export class IamEvaluatorMissingError extends Error {
 let loading: Promise<Evaluator> | undefined;
 
 export function loadIamEvaluator(): Promise<Evaluator> {
-  loading ??= import('@cloud-copilot/iam-simulate').catch((error: unknown) => {
+  loading ??= import('@cloud-copilot/iam-simulate').then((module): Evaluator => module, (error: unknown) => {
     loading = undefined;
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new IamEvaluatorMissingError({ cause: error });
