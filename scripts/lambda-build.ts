@@ -1,9 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import {
   LAMBDA_BUNDLE_FILE,
+  LAMBDA_BUNDLE_FILES,
   LAMBDA_BUNDLES,
+  LAMBDA_NOTICES_FILE,
   lambdaBundleDir,
   type LambdaBundle,
 } from '../src/contract/package-layout.js';
@@ -25,20 +27,21 @@ const COMPUTED_KEY = /\[(_\w+)\]:/g;
 export const literalSdkTraitKeys: Plugin = {
   name: 'literal-sdk-trait-keys',
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: SDK_SCHEMA_MODULE }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const strings = new Map<string, string>();
-      for (const [, name, literal] of source.matchAll(STRING_CONSTANT)) {
-        if (name !== undefined && literal !== undefined) strings.set(name, literal);
-      }
-      const contents = source.replace(COMPUTED_KEY, (key, name: string) => {
-        const literal = strings.get(name);
-        return literal === undefined ? key : `${literal}:`;
-      });
-      return { contents, loader: 'js' };
-    });
+    pluginBuild.onLoad({ filter: SDK_SCHEMA_MODULE }, (args) => ({ contents: withLiteralTraitKeys(readFileSync(args.path, 'utf8')), loader: 'js' }));
   },
 };
+
+/** The rewrite of `literalSdkTraitKeys`: a key naming a module-level string constant becomes that string. */
+export function withLiteralTraitKeys(source: string): string {
+  const strings = new Map<string, string>();
+  for (const [, name, literal] of source.matchAll(STRING_CONSTANT)) {
+    if (name !== undefined && literal !== undefined) strings.set(name, literal);
+  }
+  return source.replace(COMPUTED_KEY, (key, name: string) => {
+    const literal = strings.get(name);
+    return literal === undefined ? key : `${literal}:`;
+  });
+}
 
 /**
  * The one set of esbuild options for the Lambda bundles: `npm run bundle` ships them and the
@@ -54,6 +57,10 @@ export const LAMBDA_BUILD_OPTIONS = {
   target: 'node22',
   minify: true,
   sourcemap: false,
+  // The bundled sources carry no licence comments worth keeping (one `@preserve` coverage hint):
+  // the licences are written beside the bundle from the packages' own files (`thirdPartyNotices`).
+  legalComments: 'none',
+  metafile: true,
   mainFields: ['module', 'main'],
   external: [],
   plugins: [literalSdkTraitKeys],
@@ -62,20 +69,62 @@ export const LAMBDA_BUILD_OPTIONS = {
   banner: { js: "import { createRequire as __etmCreateRequire } from 'node:module'; const require = __etmCreateRequire(import.meta.url);" },
 } as const satisfies BuildOptions;
 
+export interface BuiltLambda {
+  readonly bytes: number;
+  /** The licence notices of the packages with code in the bundle (`thirdPartyNotices`). */
+  readonly notices: string;
+}
+
 /**
- * Bundles one handler into `outfile`; returns its size in bytes. The file is replaced by a rename,
- * so a synth reading it meanwhile (the CDK tests run in parallel) sees the old bundle or the new one.
+ * Bundles one handler into `outfile`. The file is replaced by a rename, so a synth reading it
+ * meanwhile (the CDK tests run in parallel) sees the old bundle or the new one.
  */
-export async function bundleLambda(packageRoot: string, bundle: LambdaBundle, outfile: string): Promise<number> {
+export async function bundleLambda(packageRoot: string, bundle: LambdaBundle, outfile: string): Promise<BuiltLambda> {
   const result = await build({ ...LAMBDA_BUILD_OPTIONS, absWorkingDir: packageRoot, entryPoints: [bundle.entry], outfile, write: false });
   const [output] = result.outputFiles;
   if (!output || result.outputFiles.length !== 1) throw new Error(`esbuild: expected one output for ${bundle.entry}`);
-  mkdirSync(dirname(outfile), { recursive: true });
+  writeByRename(outfile, output.contents);
+  return { bytes: output.contents.byteLength, notices: thirdPartyNotices(packageRoot, result.metafile) };
+}
+
+function writeByRename(file: string, contents: Uint8Array | string): void {
+  mkdirSync(dirname(file), { recursive: true });
   // Beside the directory, not in it: the directory is the asset, and is hashed as a whole.
-  const partial = `${dirname(outfile)}.${process.pid}.partial`;
-  writeFileSync(partial, output.contents);
-  renameSync(partial, outfile);
-  return output.contents.byteLength;
+  const partial = `${dirname(file)}.${process.pid}.partial`;
+  writeFileSync(partial, contents);
+  renameSync(partial, file);
+}
+
+/** `node_modules/@scope/name/…` or `node_modules/name/…` → the package's directory. */
+const PACKAGE_DIR = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//;
+const LICENCE_FILE = /^(licen[cs]e|notice)(\.(md|txt))?$/i;
+
+/**
+ * The packages with code in the bundle (name, version, licence), then each distinct text of their
+ * LICENSE and NOTICE files once, with the packages it belongs to: Apache-2.0 and MIT ask for these
+ * wherever the code is redistributed, and the deployed bundle is such a copy.
+ */
+export function thirdPartyNotices(packageRoot: string, metafile: Metafile): string {
+  const dirs = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const dir = PACKAGE_DIR.exec(input)?.[1];
+      if (dir !== undefined && bytesInOutput > 0) dirs.add(dir);
+    }
+  }
+  const packages: string[] = [];
+  const owners = new Map<string, string[]>();
+  for (const dir of dirs) {
+    const absolute = join(packageRoot, dir);
+    const manifest = JSON.parse(readFileSync(join(absolute, 'package.json'), 'utf8')) as { name?: string; version?: string; license?: string };
+    const id = `${manifest.name ?? dir}@${manifest.version ?? '?'}`;
+    const texts = readdirSync(absolute).filter((file) => LICENCE_FILE.test(file)).map((file) => readFileSync(join(absolute, file), 'utf8').trim());
+    packages.push(`${id} (${manifest.license ?? 'licence not stated'})${texts.length === 0 ? ', ships no licence file' : ''}`);
+    for (const text of texts) owners.set(text, [...(owners.get(text) ?? []), id]);
+  }
+  const rule = '-'.repeat(78);
+  const texts = [...owners].map(([text, ids]) => `${rule}\nThe text below is that of ${ids.sort().join(', ')}.\n\n${text}`).sort();
+  return `The bundle beside this file contains code of these packages:\n\n${packages.sort().join('\n')}\n\n${texts.join('\n\n')}\n`;
 }
 
 /** Bundles every handler into its directory under `dist/lambda/` (the layout the construct deploys). */
@@ -84,10 +133,11 @@ export async function bundleAllLambdas(packageRoot: string): Promise<Array<{ nam
     Object.values(LAMBDA_BUNDLES).map(async (bundle) => {
       const dir = lambdaBundleDir(packageRoot, bundle);
       const outfile = join(dir, LAMBDA_BUNDLE_FILE);
-      const bytes = await bundleLambda(packageRoot, bundle, outfile);
-      // The whole directory is the asset: nothing but the bundle may be in it.
+      const { bytes, notices } = await bundleLambda(packageRoot, bundle, outfile);
+      writeByRename(join(dir, LAMBDA_NOTICES_FILE), notices);
+      // The whole directory is the asset: nothing but the bundle and its notices may be in it.
       for (const entry of readdirSync(dir)) {
-        if (entry !== LAMBDA_BUNDLE_FILE) rmSync(join(dir, entry), { recursive: true, force: true });
+        if (!(LAMBDA_BUNDLE_FILES as readonly string[]).includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
       }
       return { name: bundle.name, outfile, bytes };
     }),
