@@ -73,6 +73,8 @@ export interface BuiltLambda {
   readonly bytes: number;
   /** The licence notices of the packages with code in the bundle (`thirdPartyNotices`). */
   readonly notices: string;
+  /** What went into the bundle, byte by byte (`topContributors`). */
+  readonly metafile: Metafile;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function bundleLambda(packageRoot: string, bundle: LambdaBundle, ou
   const [output] = result.outputFiles;
   if (!output || result.outputFiles.length !== 1) throw new Error(`esbuild: expected one output for ${bundle.entry}`);
   writeByRename(outfile, output.contents);
-  return { bytes: output.contents.byteLength, notices: thirdPartyNotices(packageRoot, result.metafile) };
+  return { bytes: output.contents.byteLength, notices: thirdPartyNotices(packageRoot, result.metafile), metafile: result.metafile };
 }
 
 function writeByRename(file: string, contents: Uint8Array | string): void {
@@ -127,19 +129,35 @@ export function thirdPartyNotices(packageRoot: string, metafile: Metafile): stri
   return `The bundle beside this file contains code of these packages:\n\n${packages.sort().join('\n')}\n\n${texts.join('\n\n')}\n`;
 }
 
+/**
+ * The bytes each package (or each folder of ours, `src/app`…) adds to the bundle, largest first:
+ * what to look at when the bundle grows. Packages rather than files, because one package's code is
+ * usually kept or dropped as a whole by the same import.
+ */
+export function topContributors(metafile: Metafile, count: number): Array<{ source: string; bytes: number }> {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const source = PACKAGE_DIR.exec(input)?.[1]?.replace(/^.*node_modules\//, '') ?? input.split('/').slice(0, 2).join('/');
+      bytes.set(source, (bytes.get(source) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes].map(([source, total]) => ({ source, bytes: total })).sort((a, b) => b.bytes - a.bytes).slice(0, count);
+}
+
 /** Bundles every handler into its directory under `dist/lambda/` (the layout the construct deploys). */
-export async function bundleAllLambdas(packageRoot: string): Promise<Array<{ name: string; outfile: string; bytes: number }>> {
+export async function bundleAllLambdas(packageRoot: string): Promise<Array<{ name: string; outfile: string; bytes: number; metafile: Metafile }>> {
   return Promise.all(
     Object.values(LAMBDA_BUNDLES).map(async (bundle) => {
       const dir = lambdaBundleDir(packageRoot, bundle);
       const outfile = join(dir, LAMBDA_BUNDLE_FILE);
-      const { bytes, notices } = await bundleLambda(packageRoot, bundle, outfile);
+      const { bytes, notices, metafile } = await bundleLambda(packageRoot, bundle, outfile);
       writeByRename(join(dir, LAMBDA_NOTICES_FILE), notices);
       // The whole directory is the asset: nothing but the bundle and its notices may be in it.
       for (const entry of readdirSync(dir)) {
         if (!(LAMBDA_BUNDLE_FILES as readonly string[]).includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
       }
-      return { name: bundle.name, outfile, bytes };
+      return { name: bundle.name, outfile, bytes, metafile };
     }),
   );
 }
