@@ -127,7 +127,7 @@ function emulatorIndexCommand(): Command {
 
 function coldInitCommand(): Command {
   return new Command('cold-init')
-    .description('Lambda cold init: node + bundled handler vs python3 + boto3 (target ≤ 0.5)')
+    .description('Lambda cold init: node + bundled handler vs python3 + boto3 (target ≤ 0.35)')
     .option('--runs <n>', 'runs of each', positiveInteger, 15)
     .action(async (flags: { runs: number }) => {
       write(`${formatColdInit(await runColdInitBench(flags.runs))}\n`);

@@ -3,6 +3,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsTimeouts, Environment, MirrorConfig } from '../config/from-env.js';
 import type { Clock, Ec2Mirroring, EcsTasks } from '../ports/index.js';
 import { SdkEc2Mirroring } from './ec2-mirroring.js';
+import { createSdkEcsTasks } from './ecs-tasks.js';
 import { RateLimiter } from '../app/rate-limiter.js';
 
 /** Settings shared by every client; region, endpoint and credentials come from the SDK's own chain. */
@@ -86,16 +87,15 @@ export function createEc2Mirroring(settings: AwsClientSettings, config: MirrorCo
 }
 
 /**
- * The ECS client is loaded on first use only: the event path needs it just to tag or stop a
- * task whose ENI cannot be mirrored, and loading it costs cold-start time.
+ * The ECS client is created at first use, like every client in a Lambda. Its module is imported
+ * statically: both Lambdas call ECS on their first batch (DescribeTasks), so an `import()` would
+ * only move the loading into the first invocation — and esbuild does not tree-shake a module it
+ * wraps for a dynamic import, which put 80 KB of unused ECS commands into the bundle.
  */
 export function lazyEcsTasks(settings: AwsClientSettings): () => Promise<EcsTasks> {
   let tasks: Promise<EcsTasks> | undefined;
   return () => {
-    tasks ??= (async () => {
-      const [{ ECSClient }, { SdkEcsTasks }] = await Promise.all([import('@aws-sdk/client-ecs'), import('./ecs-tasks.js')]);
-      return new SdkEcsTasks(new ECSClient(sdkConfig(settings)));
-    })();
+    tasks ??= Promise.resolve(createSdkEcsTasks(sdkConfig(settings)));
     return tasks;
   };
 }

@@ -1,10 +1,11 @@
 import {
   DescribeTasksCommand,
+  ECSClient,
   StopTaskCommand,
   TagResourceCommand,
   paginateListClusters,
   paginateListTasks,
-  type ECSClient,
+  type ECSClientConfig,
 } from '@aws-sdk/client-ecs';
 import { InvalidEventError, MirrorError } from '../core/errors.js';
 import { parseTaskDetail } from '../core/event.js';
@@ -14,6 +15,11 @@ import { toMirrorError } from './error-mapping.js';
 
 /** ECS's own limits: 100 tasks per DescribeTasks and per ListTasks page. */
 export const DESCRIBE_TASKS_LIMIT = 100;
+
+/** The adapter over a client of its own (`lazyEcsTasks` creates it at first use). */
+export function createSdkEcsTasks(config: ECSClientConfig): SdkEcsTasks {
+  return new SdkEcsTasks(new ECSClient(config));
+}
 
 export class SdkEcsTasks implements EcsTasks {
   constructor(private readonly client: ECSClient) {}

@@ -20,10 +20,14 @@ export const LAMBDA_BUNDLES = {
 
 export type LambdaBundle = (typeof LAMBDA_BUNDLES)[keyof typeof LAMBDA_BUNDLES];
 
-/** Relative to the package root; each bundle is a directory holding only its handler file. */
+/** Relative to the package root; each bundle is a directory holding its handler file and its notices. */
 export const LAMBDA_BUNDLE_ROOT = 'dist/lambda';
 /** `.mjs` so that Lambda loads it as ESM without a package.json beside it; handler `index.handler`. */
 export const LAMBDA_BUNDLE_FILE = 'index.mjs';
+/** The licences of the third-party code inside the bundle, deployed with it. */
+export const LAMBDA_NOTICES_FILE = 'THIRD-PARTY-LICENSES.txt';
+/** Everything a bundle directory (the deployed asset) holds. */
+export const LAMBDA_BUNDLE_FILES = [LAMBDA_BUNDLE_FILE, LAMBDA_NOTICES_FILE] as const;
 export const LAMBDA_HANDLER = 'index.handler';
 
 /** The directory of one bundle (what the construct hands to `lambda.Code.fromAsset`). */

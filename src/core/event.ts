@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini: the same validation as zod's chained API, without the English messages (and the other
+// locales) that `zod` loads: every message this parser emits is its own (`describeIssue`).
+import * as z from 'zod/mini';
 import { InvalidEventError } from './errors.js';
 import { clusterNameOf, lastPathSegment, type TaskEni, type TaskSnapshot } from './task.js';
 
@@ -29,42 +31,46 @@ function toIsoTimestamp(value: string | number | Date): string | undefined {
   return new Date(millis).toISOString();
 }
 
-const timestampSchema = z
-  .union([z.string(), z.number(), z.date()], { error: 'must be an ISO timestamp, a Date or an epoch number' })
-  .transform((value, ctx) => {
+const timestampSchema = z.pipe(
+  z.union([z.string(), z.number(), z.date()], { error: 'must be an ISO timestamp, a Date or an epoch number' }),
+  z.transform((value: string | number | Date, ctx) => {
     const iso = toIsoTimestamp(value);
     if (iso === undefined) {
       ctx.issues.push({ code: 'custom', message: 'is not a valid timestamp', input: value });
       return z.NEVER;
     }
     return iso;
-  });
+  }),
+);
 
-const keyValueSchema = z.looseObject({ key: z.string().nullish(), value: z.string().nullish() });
+const optionalString = z.nullish(z.string());
+const nonEmptyString = z.string().check(z.minLength(1, { error: 'is empty' }));
+
+const keyValueSchema = z.looseObject({ key: optionalString, value: optionalString });
 
 /** Only the fields the product reads are checked; everything else ECS adds over time passes. */
 const detailSchema = z.looseObject({
-  taskArn: z.string().regex(TASK_ARN, { error: 'is not an ECS task ARN' }),
-  clusterArn: z.string().regex(CLUSTER_ARN, { error: 'is not an ECS cluster ARN' }),
-  lastStatus: z.string().min(1, { error: 'is empty' }),
-  desiredStatus: z.string().nullish(),
-  launchType: z.string().nullish(),
-  group: z.string().nullish(),
-  taskDefinitionArn: z.string().nullish(),
-  availabilityZone: z.string().nullish(),
-  version: z.number().int().nonnegative().nullish(),
-  attachments: z.array(z.looseObject({ type: z.string() })).nullish(),
-  tags: z.array(keyValueSchema).nullish(),
-  stoppedReason: z.string().nullish(),
-  stoppedAt: timestampSchema.nullish(),
-  createdAt: timestampSchema.nullish(),
+  taskArn: z.string().check(z.regex(TASK_ARN, { error: 'is not an ECS task ARN' })),
+  clusterArn: z.string().check(z.regex(CLUSTER_ARN, { error: 'is not an ECS cluster ARN' })),
+  lastStatus: nonEmptyString,
+  desiredStatus: optionalString,
+  launchType: optionalString,
+  group: optionalString,
+  taskDefinitionArn: optionalString,
+  availabilityZone: optionalString,
+  version: z.nullish(z.number().check(z.int(), z.nonnegative())),
+  attachments: z.nullish(z.array(z.looseObject({ type: z.string() }))),
+  tags: z.nullish(z.array(keyValueSchema)),
+  stoppedReason: optionalString,
+  stoppedAt: z.nullish(timestampSchema),
+  createdAt: z.nullish(timestampSchema),
 });
 
 /** Checked only for ENI attachments, so an odd EBS or Service Connect attachment cannot fail a task. */
 const eniAttachmentSchema = z.looseObject({
-  id: z.string().min(1, { error: 'is empty' }),
-  status: z.string().min(1, { error: 'is empty' }),
-  details: z.array(z.looseObject({ name: z.string().nullish(), value: z.string().nullish() })).nullish(),
+  id: nonEmptyString,
+  status: nonEmptyString,
+  details: z.nullish(z.array(z.looseObject({ name: optionalString, value: optionalString }))),
 });
 
 type PathKey = string | number | symbol;

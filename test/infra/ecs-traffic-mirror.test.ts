@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flattenCfnReference } from '../../infra/nag-acknowledgements.js';
-import { LAMBDA_BUNDLE_FILE, LAMBDA_BUNDLES, lambdaBundleDir } from '../../src/contract/package-layout.js';
+import { LAMBDA_BUNDLE_FILE, LAMBDA_BUNDLE_FILES, LAMBDA_BUNDLES, lambdaBundleDir } from '../../src/contract/package-layout.js';
 import {
   FILTER_ID,
   READ_ONLY_ACTION,
@@ -165,7 +165,7 @@ describe('Lambdas', () => {
     for (const [idPart, bundle] of bundles) {
       const key = (resource('AWS::Lambda::Function', idPart).Properties['Code'] as { S3Key: string }).S3Key;
       const staged = join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
-      expect(readdirSync(staged)).toEqual([LAMBDA_BUNDLE_FILE]);
+      expect(readdirSync(staged).sort()).toEqual([...LAMBDA_BUNDLE_FILES].sort());
       const prebuilt = readFileSync(join(lambdaBundleDir(REPO_ROOT, bundle), LAMBDA_BUNDLE_FILE));
       expect(readFileSync(join(staged, LAMBDA_BUNDLE_FILE)).equals(prebuilt), `${idPart} deploys ${bundle.name}`).toBe(true);
     }

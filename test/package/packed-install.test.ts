@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE_FILE, LAMBDA_BUNDLES, lambdaBundleDir } from '../../src/contract/package-layout.js';
+import { LAMBDA_BUNDLE_FILE, LAMBDA_BUNDLE_FILES, LAMBDA_BUNDLES, lambdaBundleDir } from '../../src/contract/package-layout.js';
 import { createCluster, createMirrorTargetAndFilter, emulatorClients, registerFargateTaskDefinition, runFargateTasks } from '../../src/demo/world.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 
@@ -86,7 +86,7 @@ describe('the packed tarball', () => {
       'dist/src/cli/main.js',
       'dist/infra/index.js',
       'dist/infra/index.d.ts',
-      ...Object.values(LAMBDA_BUNDLES).map((bundle) => relative(REPO_ROOT, join(lambdaBundleDir(REPO_ROOT, bundle), LAMBDA_BUNDLE_FILE))),
+      ...Object.values(LAMBDA_BUNDLES).flatMap((bundle) => LAMBDA_BUNDLE_FILES.map((file) => relative(REPO_ROOT, join(lambdaBundleDir(REPO_ROOT, bundle), file)))),
     ]));
     expect(files.filter((path) => /^(src|infra|test|bench|scripts|\.ci)\//.test(path) || path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(existsSync(join(consumer, 'node_modules/aws-cdk-lib'))).toBe(false);
