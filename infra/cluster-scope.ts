@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsTrafficMirrorConfigError } from './config-error.js';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 /** A cluster given by name (`prod`), by ARN (`arn:aws:ecs:eu-west-1:123456789012:cluster/prod`) or as a construct. */
 export type ClusterReference = string | ecs.ICluster;
@@ -20,7 +21,7 @@ export interface ClusterScope {
 
 // ECS cluster names: up to 255 letters, digits, hyphens and underscores.
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z0-9_-]{1,255})$/;
+const CLUSTER_ARN = /^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z0-9_-]{1,255})$/;
 
 /**
  * ECS Task State Change events reach EventBridge only in the task's own account and Region, and
@@ -28,7 +29,17 @@ const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z
  * mirrored. Refused when the stack's account and Region are known at synth; an
  * environment-agnostic stack cannot tell (its pseudo parameters resolve at deploy).
  */
-function refuseOtherEnvironment(stack: Stack, cluster: string, region: string, account: string): void {
+function refuseOtherEnvironment(stack: Stack, cluster: string, partition: string, region: string, account: string): void {
+  const stackPartition = !Token.isUnresolved(stack.partition)
+    ? stack.partition
+    : Token.isUnresolved(stack.region)
+      ? undefined
+      : RegionInfo.get(stack.region).partition;
+  if (stackPartition !== undefined && partition !== stackPartition) {
+    throw new EcsTrafficMirrorConfigError(
+      `clusters: '${cluster}' is in partition ${partition}, but this stack deploys to ${stackPartition}: its events and ARNs would never match`,
+    );
+  }
   if (!Token.isUnresolved(stack.region) && region !== stack.region) {
     throw new EcsTrafficMirrorConfigError(
       `clusters: '${cluster}' is in Region ${region}, but this stack deploys to ${stack.region}: task events of a cluster reach only its own Region; deploy one stack per Region`,
@@ -89,7 +100,7 @@ function resolveCluster(stack: Stack, cluster: ClusterReference): { arn: string;
         `clusters: '${cluster}' is not an ECS cluster ARN (arn:<partition>:ecs:<region>:<account>:cluster/<name>)`,
       );
     }
-    refuseOtherEnvironment(stack, cluster, match[1] ?? '', match[2] ?? '');
+    refuseOtherEnvironment(stack, cluster, match[1] ?? '', match[2] ?? '', match[3] ?? '');
     return { arn: cluster, taskArnPattern: `${cluster.replace(':cluster/', ':task/')}/*` };
   }
   if (!CLUSTER_NAME.test(cluster)) {

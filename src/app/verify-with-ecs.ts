@@ -46,6 +46,12 @@ export async function verifyWithEcs(
           outcome = await deadline.race(ecs.describeTasks(cluster, chunk));
         } catch (error) {
           const failure = error instanceof MirrorError ? error : new MirrorError('unknown', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+          // The cluster the event names does not exist: ECS has no such task there, as for MISSING.
+          // A forged event, not our configuration (scope names were checked at start).
+          if (failure.kind === 'cluster-not-found') {
+            for (const arn of chunk) answers.set(arn, { kind: 'failed', reason: 'MISSING', detail: 'the cluster the event names does not exist' });
+            continue;
+          }
           for (const arn of chunk) answers.set(arn, { kind: 'error', error: failure });
           continue;
         }

@@ -211,13 +211,16 @@ class EnvReader {
     return parsed;
   }
 
+  /**
+   * A comma-separated list; empty entries (a trailing comma) are dropped, but a value that names
+   * nothing at all (`,`) is refused: set means "only these", and it would silently mean "all".
+   */
   list(name: string): string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
+    const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    if (items.length === 0) this.problems.push(`${name}: '${value}' names nothing: unset it for all, or list names separated by commas`);
+    return items;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {

@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { InvalidEventError } from './errors.js';
 import { clusterNameOf, lastPathSegment, type TaskEni, type TaskSnapshot } from './task.js';
+import { oneLine } from './one-line.js';
 
 export const ECS_EVENT_SOURCE = 'aws.ecs';
 export const TASK_STATE_CHANGE_DETAIL_TYPE = 'ECS Task State Change';
@@ -104,10 +105,9 @@ function describeValue(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
-/** Escapes line breaks and caps the length, so the message stays one line whatever the input. */
+/** Escapes control characters as every error line does, and caps the length, so the message stays one line. */
 function quote(text: string): string {
-  const capped = text.length > 100 ? `${text.slice(0, 100)}…` : text;
-  return JSON.stringify(capped).slice(1, -1);
+  return oneLine(text, 100);
 }
 
 const EXPECTED_NOUN: Readonly<Record<string, string>> = {

@@ -173,6 +173,20 @@ describe('ecs-mirror handle: forged events', () => {
     }
     expect(world.sessionCountToTarget()).toBe(0);
   });
+
+  it('rejects an event naming a cluster that does not exist (not a configuration error), with no scope set', async () => {
+    // prepare
+    const taskArn = await world.runningTask();
+    const real = JSON.stringify(world.eventOf(taskArn, 'RUNNING'));
+    const forged = JSON.parse(real.replaceAll(':cluster/apps', ':cluster/nosuch').replaceAll(':task/apps/', ':task/nosuch/')) as unknown;
+    const file = await eventFile('forged-nosuch.json', forged);
+    // act
+    const run = await cli.run(['handle', file], { ...awsEnv(world), ...world.env() });
+    // assess
+    expect(run.code).toBe(1);
+    expect(handleOutput.parse(JSON.parse(run.stdout)).failure).toMatchObject({ kind: 'unverified-event' });
+    expect(await world.sessionsOnEni(world.eniOf(taskArn))).toEqual([]);
+  });
 });
 
 describe('ecs-mirror status and reconcile', () => {

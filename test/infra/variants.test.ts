@@ -227,6 +227,10 @@ describe('clusters of another Region or account', () => {
     expect(envStack(['arn:aws:ecs:eu-west-1:111122223333:cluster/prod'])).toThrow(/is in account 111122223333, but this stack deploys to 123456789012/);
     expect(envStack(['arn:aws:ecs:eu-west-1:123456789012:cluster/prod'])).not.toThrow();
   });
+
+  it('are refused at synth when they are of another partition', () => {
+    expect(envStack(['arn:aws-cn:ecs:eu-west-1:123456789012:cluster/prod'])).toThrow(/is in partition aws-cn, but this stack deploys to aws:/);
+  });
 });
 
 describe('sourceSubnetIds / sourceVpcIds', () => {

@@ -48,8 +48,9 @@ export function demoCommand(): Command {
           unsupported,
           `EC2 requests ${summary.ec2Requests} (${summary.ec2Throttled} throttled) = ${(summary.ec2Requests / Math.max(1, truth.mirrored)).toFixed(2)} per mirrored ENI; dead-lettered events ${summary.deadLettered}`,
           denialsLine(summary.denied),
-          'Next: `npm run ecs-mirror -- emulator` keeps an emulator running for the AWS',
-          'CLI; then `npm test`, and the README.',
+          // `npx ecs-mirror` works in a clone and in an installed package alike.
+          'Next: `npx ecs-mirror emulator` keeps an emulator running for the AWS CLI and',
+          'boto3; the README shows what to run against it.',
         ].join('\n') + '\n',
       );
       if (!summary.converged || truth.duplicateSessions > 0) throw new CliError('the demo did not converge to full coverage without duplicates', EXIT_FAILURE);

@@ -62,6 +62,10 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a scope list that names nothing (a lone comma), which would silently mean all', () => {
+    expect(() => loadConfig({ ...REQUIRED, MIRROR_SERVICES: ' , ' })).toThrow(/MIRROR_SERVICES: ',' names nothing/);
+  });
+
   it('reads scope lists and session options', () => {
     const config = loadConfig({
       ...REQUIRED,

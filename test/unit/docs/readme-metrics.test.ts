@@ -26,3 +26,11 @@ describe('README metric table', () => {
     }
   });
 });
+
+describe('docs/deploy.md alarm table', () => {
+  it('has a row for every metric the construct alarms on', () => {
+    const deploy = readFileSync(new URL('../../../docs/deploy.md', import.meta.url), 'utf8');
+    const alarmed = METRIC_NAMES.filter((name) => INFORMATIONAL_METRICS[name] === undefined);
+    for (const name of alarmed) expect(deploy, name).toMatch(new RegExp(`^\\| ${name} \\| `, 'm'));
+  });
+});
