@@ -1,4 +1,4 @@
-import { STOP_CLAIM_TASK_TAG } from '../contract/tags.js';
+import { LAST_STOP_TASK_TAG, STOP_CLAIM_TASK_TAG } from '../contract/tags.js';
 import { MirrorError } from '../core/errors.js';
 import { UNSUPPORTED_TASK_TAG } from '../core/session.js';
 import { STOP_REASON, decideStop, releasedClaimValue, type ServiceBudgetRead } from '../core/stop-budget.js';
@@ -100,10 +100,32 @@ async function stopWithinBudget(task: TaskSnapshot, serviceName: string, network
     // The stop may have happened (a lost answer): the claim stays, so the budget counts it.
     return uncertain(`StopTask failed: ${describe(error)}`);
   }
-  ledger.remember(service, task.taskArn, deps.clock.now());
+  const stoppedAt = deps.clock.now();
+  ledger.remember(service, task.taskArn, stoppedAt);
+  await leaveStopTrace(task, read, new Date(stoppedAt).toISOString(), deps);
   deps.metrics.count(METRIC.taskStopped);
   deps.logger.warn('ENI cannot be mirrored; task stopped for its service to replace', { taskArn: task.taskArn, networkInterfaceId });
   return { networkInterfaceId, outcome: 'stopped-task', reason: 'host does not support traffic mirroring; task stopped' };
+}
+
+/** Running tasks of the service that carry the trace of a stop: a few, so one replaced task does not lose it. */
+const STOP_TRACE_TASKS = 3;
+
+/**
+ * ECS deletes the tags of the task we stopped, and ListTasks(STOPPED) answering empty cannot be
+ * told from "none": so the time of the stop goes onto running tasks of the service as well, where
+ * the next reader — in any process — finds it and knows its answer must show that stop.
+ */
+async function leaveStopTrace(stopped: TaskSnapshot, read: ServiceBudgetRead, at: string, deps: AppDeps): Promise<void> {
+  const ecs = await deps.ecs();
+  const running = [...new Map(read.tasks.filter((t) => t.taskArn !== stopped.taskArn && t.desiredStatus !== 'STOPPED').map((t) => [t.taskArn, t])).values()];
+  for (const task of running.slice(0, STOP_TRACE_TASKS)) {
+    try {
+      await ecs.tagTask(task.taskArn, { [LAST_STOP_TASK_TAG]: at });
+    } catch (error) {
+      deps.logger.warn('could not leave the trace of a stop on a running task of the service', { taskArn: task.taskArn, error: describe(error) });
+    }
+  }
 }
 
 /** A claim that did not stop frees its share of the budget; if the release fails, the claim just expires with the window. */

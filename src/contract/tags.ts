@@ -16,3 +16,9 @@ export const UNSUPPORTED_TASK_TAG = `${TAG_KEY_PREFIX}unsupported`;
  * known by its stop reason instead.
  */
 export const STOP_CLAIM_TASK_TAG = `${TAG_KEY_PREFIX}stop-claim`;
+/**
+ * Put on running tasks of a service when we stop one of its tasks: the time of that stop. ECS
+ * deletes a stopped task's tags, so this is the durable trace a later reader checks its answer
+ * against: a recorded stop that the answer no longer shows means the answer is incomplete.
+ */
+export const LAST_STOP_TASK_TAG = `${TAG_KEY_PREFIX}last-stop`;

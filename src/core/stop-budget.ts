@@ -1,4 +1,4 @@
-import { STOP_CLAIM_TASK_TAG } from '../contract/tags.js';
+import { LAST_STOP_TASK_TAG, STOP_CLAIM_TASK_TAG } from '../contract/tags.js';
 import type { TaskSnapshot } from './task.js';
 
 /** Prefix of the reason given to ECS when we stop a task: it is how the stop budget finds our stops. */
@@ -65,8 +65,10 @@ export type StopDecision =
  * process made within the window that the read does not show, or a stop of ours within the
  * window that a released claim on a running task recorded and the read does not show
  * (ListTasks STOPPED came back empty or short: from the answer alone that is not
- * distinguishable from "none"). Before any claim has been released, a process that never
- * stopped anything itself has no such evidence: that case rests on ECS answering completely.
+ * distinguishable from "none"), or one that the last-stop tag on a running task records: every
+ * stop leaves that tag on a few running tasks of its service, so even a process that never
+ * stopped anything sees the trace. Only when every task that carried the trace has gone too does
+ * the decision rest on ECS answering completely.
  */
 export function decideStop(input: StopBudgetInput): StopDecision {
   const { read } = input;
@@ -87,11 +89,14 @@ export function decideStop(input: StopBudgetInput): StopDecision {
     }
   }
   const ourStopTimes = read.tasks.flatMap((task) => (isOurStop(task, since) && task.stoppedAt !== undefined ? [Date.parse(task.stoppedAt)] : []));
+  // A stop of ours still under way has no stoppedAt yet: it is at least as new as anything recorded.
+  const stopUnderWay = read.tasks.some((task) => isOurStop(task, since) && task.stoppedAt === undefined);
   for (const task of read.tasks) {
-    const recorded = recordedLastStop(task.tags[STOP_CLAIM_TASK_TAG]);
-    if (recorded === undefined || recorded < since) continue;
-    if (!ourStopTimes.some((at) => at >= recorded)) {
-      return uncertain(`${task.taskArn} records a stop of ours at ${new Date(recorded).toISOString()} that ECS no longer shows`);
+    for (const recorded of [recordedLastStop(task.tags[STOP_CLAIM_TASK_TAG]), recordedTime(task.tags[LAST_STOP_TASK_TAG])]) {
+      if (recorded === undefined || recorded < since) continue;
+      if (!stopUnderWay && !ourStopTimes.some((at) => at >= recorded)) {
+        return uncertain(`${task.taskArn} records a stop of ours at ${new Date(recorded).toISOString()} that ECS no longer shows`);
+      }
     }
   }
   const used = [...byArn.keys()].filter((arn) => any(arn, (task) => isOurStop(task, since) || isLiveClaim(task, since))).length;
@@ -114,6 +119,12 @@ function isLiveClaim(task: TaskSnapshot, since: number): boolean {
   if (value === undefined || value.startsWith(RELEASED)) return false;
   const at = Date.parse(value);
   return Number.isNaN(at) || at >= since;
+}
+
+function recordedTime(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 /** The stop time a released claim kept, if it kept one. */

@@ -107,6 +107,25 @@ describe('stop budget: a cold process after the budget is spent', () => {
   });
 });
 
+describe('stop budget: every event in a process of its own (cold Lambdas)', () => {
+  it('stops nothing more once ListTasks(STOPPED) answers empty, though no process ever stopped twice or released a claim', async () => {
+    // prepare: each stop made by a fresh process, as cold Lambdas or one `ecs-mirror handle` per event do
+    const events = await serviceEvents(6);
+    const fresh = () => world.depsVia(proxy.endpoint, STOP_TASK);
+    const spent = [];
+    for (const event of events.slice(0, BUDGET)) spent.push(...(await handleTaskEvents([event], fresh())));
+    expect(spent.map((r) => r.enis[0]?.outcome)).toEqual(Array(BUDGET).fill('stopped-task'));
+    for (const result of spent) await world.emulator.ecs.waitForTaskStatus(result.taskArn ?? '', 'STOPPED', WAIT_MS);
+    proxy.setRules([{ operation: 'ecs:ListTasks', when: listsStopped, fault: { kind: 'empty-200' } }]);
+    // act
+    const later = [];
+    for (const event of events.slice(BUDGET)) later.push(...(await handleTaskEvents([event], fresh())));
+    // assess
+    expect(await stoppedByUs()).toBe(BUDGET);
+    expect(later.map((r) => r.enis[0]?.outcome)).not.toContain('stopped-task');
+  });
+});
+
 describe('stop budget: two event Lambdas at once', () => {
   it('holds when two processes handle halves of a burst of unsupported service tasks concurrently', async () => {
     // prepare

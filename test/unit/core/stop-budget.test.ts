@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STOP_CLAIM_TASK_TAG } from '../../../src/contract/tags.js';
+import { LAST_STOP_TASK_TAG, STOP_CLAIM_TASK_TAG } from '../../../src/contract/tags.js';
 import { parseTaskStateChangeEvent } from '../../../src/core/event.js';
 import { STOP_REASON, decideStop, releasedClaimValue, type StopBudgetInput } from '../../../src/core/stop-budget.js';
 import type { TaskSnapshot } from '../../../src/core/task.js';
@@ -80,5 +80,11 @@ describe('decideStop: stops recorded by released claims', () => {
 
   it('is satisfied when the recorded stop is in the read', () => {
     expect(decideStop(input([released, stoppedByUs('b', 5)]))).toEqual({ decision: 'stop', used: 2 });
+  });
+
+  it("is uncertain when a running task carries the last-stop trace of a stop the read does not show (a cold process's only evidence)", () => {
+    const traced = task('c', { tags: { [LAST_STOP_TASK_TAG]: new Date(NOW - 5 * 60_000).toISOString() } });
+    expect(decideStop(input([traced]))).toMatchObject({ decision: 'uncertain', reason: expect.stringContaining('no longer shows') });
+    expect(decideStop(input([traced, stoppedByUs('b', 4)]))).toEqual({ decision: 'stop', used: 2 });
   });
 });
