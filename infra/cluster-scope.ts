@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsTrafficMirrorConfigError } from './config-error.js';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { CLUSTER_ARN_PATTERN, ECS_NAME_PATTERN } from '../src/contract/ids.js';
 
 /** A cluster given by name (`prod`), by ARN (`arn:aws:ecs:eu-west-1:123456789012:cluster/prod`) or as a construct. */
 export type ClusterReference = string | ecs.ICluster;
@@ -19,9 +20,6 @@ export interface ClusterScope {
   readonly taskArnPatterns: readonly string[];
 }
 
-// ECS cluster names: up to 255 letters, digits, hyphens and underscores.
-const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const CLUSTER_ARN = /^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z0-9_-]{1,255})$/;
 
 /**
  * ECS Task State Change events reach EventBridge only in the task's own account and Region, and
@@ -94,7 +92,7 @@ function resolveCluster(stack: Stack, cluster: ClusterReference): { arn: string;
     );
   }
   if (cluster.startsWith('arn:')) {
-    const match = CLUSTER_ARN.exec(cluster);
+    const match = CLUSTER_ARN_PATTERN.exec(cluster);
     if (!match) {
       throw new EcsTrafficMirrorConfigError(
         `clusters: '${cluster}' is not an ECS cluster ARN (arn:<partition>:ecs:<region>:<account>:cluster/<name>)`,
@@ -103,7 +101,7 @@ function resolveCluster(stack: Stack, cluster: ClusterReference): { arn: string;
     refuseOtherEnvironment(stack, cluster, match[1] ?? '', match[2] ?? '', match[3] ?? '');
     return { arn: cluster, taskArnPattern: `${cluster.replace(':cluster/', ':task/')}/*` };
   }
-  if (!CLUSTER_NAME.test(cluster)) {
+  if (!ECS_NAME_PATTERN.test(cluster)) {
     throw new EcsTrafficMirrorConfigError(
       `clusters: '${cluster}' is not a valid ECS cluster name (1-255 letters, digits, '-' or '_')`,
     );

@@ -16,7 +16,9 @@ import { checkReconcileOverlap, defaultReconcileTimeout } from './reconcile-over
 import { Construct } from 'constructs';
 import { resolveClusterScope, type ClusterReference } from './cluster-scope.js';
 import { EcsTrafficMirrorConfigError } from './config-error.js';
+import { PACKET_LENGTH_RANGE, SESSION_NUMBER_RANGE, VIRTUAL_NETWORK_ID_RANGE } from '../src/contract/limits.js';
 import {
+  ECS_NAME_PATTERN,
   FILTER_ID_PATTERN,
   GWLB_ENDPOINT_ID_PATTERN,
   LAUNCH_TYPES,
@@ -524,9 +526,9 @@ function validateProps(props: EcsTrafficMirrorProps): ValidatedSettings {
     );
   }
   const sessionNumber = props.sessionNumber ?? 1;
-  checkInteger('sessionNumber', sessionNumber, 1, 32766);
-  if (props.virtualNetworkId !== undefined) checkInteger('virtualNetworkId', props.virtualNetworkId, 0, 16_777_215);
-  if (props.packetLength !== undefined) checkInteger('packetLength', props.packetLength, 1, 8500);
+  checkInteger('sessionNumber', sessionNumber, SESSION_NUMBER_RANGE.min, SESSION_NUMBER_RANGE.max);
+  if (props.virtualNetworkId !== undefined) checkInteger('virtualNetworkId', props.virtualNetworkId, VIRTUAL_NETWORK_ID_RANGE.min, VIRTUAL_NETWORK_ID_RANGE.max);
+  if (props.packetLength !== undefined) checkInteger('packetLength', props.packetLength, PACKET_LENGTH_RANGE.min, PACKET_LENGTH_RANGE.max);
   for (const launchType of props.launchTypes ?? []) {
     if (!(LAUNCH_TYPES as readonly string[]).includes(launchType)) {
       throw new EcsTrafficMirrorConfigError(`launchTypes: '${launchType}' is not one of ${LAUNCH_TYPES.join(', ')}`);
@@ -534,7 +536,7 @@ function validateProps(props: EcsTrafficMirrorProps): ValidatedSettings {
   }
   for (const [key, values] of [['services', props.services], ['families', props.families]] as const) {
     for (const value of values ?? []) {
-      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_-]{1,255}$/.test(value)) {
+      if (!Token.isUnresolved(value) && !ECS_NAME_PATTERN.test(value)) {
         throw new EcsTrafficMirrorConfigError(`${key}: '${value}' is not a valid name (letters, digits, '-' or '_')`);
       }
     }

@@ -1,3 +1,4 @@
+import { PACKET_LENGTH_RANGE, SESSION_NUMBER_RANGE, VIRTUAL_NETWORK_ID_RANGE } from '../contract/limits.js';
 import { FILTER_ID_PATTERN, LAUNCH_TYPES, TARGET_ID_PATTERN } from '../contract/ids.js';
 import { ENV, ENV_ALIASES, MAX_STOP_WINDOW_MINUTES } from '../contract/variables.js';
 import { ConfigError } from '../core/errors.js';
@@ -77,9 +78,9 @@ export function loadConfig(env: Environment): MirrorConfig {
 
   const targetId = read.aliased(ENV.targetId, ENV_ALIASES.targetId, TARGET_ID_PATTERN, 'a traffic mirror target id like tmt-0123456789abcdef0');
   const filterId = read.aliased(ENV.filterId, ENV_ALIASES.filterId, FILTER_ID_PATTERN, 'a traffic mirror filter id like tmf-0123456789abcdef0');
-  const sessionNumber = read.integer(ENV.sessionNumber, 1, 32766) ?? 1;
-  const virtualNetworkId = read.integer(ENV.virtualNetworkId, 0, 16_777_215);
-  const packetLength = read.integer(ENV.packetLength, 1, 8500);
+  const sessionNumber = read.integer(ENV.sessionNumber, SESSION_NUMBER_RANGE.min, SESSION_NUMBER_RANGE.max) ?? 1;
+  const virtualNetworkId = read.integer(ENV.virtualNetworkId, VIRTUAL_NETWORK_ID_RANGE.min, VIRTUAL_NETWORK_ID_RANGE.max);
+  const packetLength = read.integer(ENV.packetLength, PACKET_LENGTH_RANGE.min, PACKET_LENGTH_RANGE.max);
   const launchTypes = read.list(ENV.launchTypes).map((t) => t.toUpperCase());
   for (const launchType of launchTypes) {
     if (!LAUNCH_TYPE_SET.has(launchType)) problems.push(`${ENV.launchTypes}: '${launchType}' is not one of ${LAUNCH_TYPES.join(', ')}`);

@@ -1,5 +1,6 @@
 // Names that the product (src/) and the CDK construct (infra/) both use, defined once here.
 export * from './ids.js';
+export * from './limits.js';
 export * from './metrics.js';
 export * from './queue.js';
 export * from './tags.js';

@@ -1,4 +1,5 @@
 import { clusterNameOf, type TaskSnapshot } from './task.js';
+import { CLUSTER_ARN_PATTERN, ECS_NAME_PATTERN } from '../contract/ids.js';
 
 /** Which tasks are mirrored; every empty list (or empty object) means "all". */
 export interface ScopeConfig {
@@ -22,14 +23,7 @@ export const ALL_IN_SCOPE: ScopeConfig = Object.freeze({
   requiredTags: Object.freeze({}),
 });
 
-/**
- * ECS's naming rule for clusters, services and task definition families alike: up to 255
- * letters (upper or lower case), digits, hyphens and underscores.
- */
-export const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-
-/** A cluster ARN: `arn:<partition>:ecs:<region>:<account>:cluster/<name>`. */
-export const CLUSTER_ARN_PATTERN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+export { CLUSTER_ARN_PATTERN, ECS_NAME_PATTERN } from '../contract/ids.js';
 
 /** A scope entry that cannot name anything in ECS (a typo such as `api;worker`): why, or undefined when valid. */
 export function invalidScopeName(kind: 'cluster' | 'service' | 'family', value: string): string | undefined {

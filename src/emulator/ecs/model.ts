@@ -1,12 +1,12 @@
 import type { NetworkInterface } from '../network.js';
 import type { TaskArnFormat } from './arns.js';
 import type { Tag } from './input.js';
+import type { LaunchType } from '../../contract/ids.js';
 
 /** The emulator's own records of ECS resources; views render them into API and event shapes. */
 
-/** ECS model (shape LaunchType): EC2 | FARGATE | EXTERNAL | MANAGED_INSTANCES. */
-export type LaunchType = 'FARGATE' | 'EC2' | 'EXTERNAL' | 'MANAGED_INSTANCES';
-export const LAUNCH_TYPES: readonly LaunchType[] = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'];
+// ECS model (shape LaunchType): EC2 | FARGATE | EXTERNAL | MANAGED_INSTANCES, defined once for product and emulator.
+export { LAUNCH_TYPES, type LaunchType } from '../../contract/ids.js';
 
 /**
  * Every launch type but FARGATE places tasks on container instances (EC2 instances, external
