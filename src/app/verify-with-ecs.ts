@@ -1,11 +1,9 @@
-import { MirrorError } from '../core/errors.js';
-import type { TaskSnapshot } from '../core/task.js';
+import { asMirrorError, type MirrorError } from '../core/errors.js';
+import { DESCRIBE_TASKS_LIMIT, taskIdOf, type TaskSnapshot } from '../core/task.js';
 import { verifyEvent, type EcsAnswer, type EventVerdict } from '../core/verify-event.js';
 import { ABANDONED, type Deadline } from './deadline.js';
 import type { AppDeps } from './deps.js';
 
-/** ECS's limit of tasks per DescribeTasks call. */
-const DESCRIBE_TASKS_LIMIT = 100;
 
 export interface EventToVerify {
   /** The event's snapshot of the task. */
@@ -45,7 +43,7 @@ export async function verifyWithEcs(
         try {
           outcome = await deadline.race(ecs.describeTasks(cluster, chunk));
         } catch (error) {
-          const failure = error instanceof MirrorError ? error : new MirrorError('unknown', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+          const failure = asMirrorError(error);
           // The cluster the event names does not exist: ECS has no such task there, as for MISSING.
           // A forged event, not our configuration (scope names were checked at start).
           if (failure.kind === 'cluster-not-found') {
@@ -84,6 +82,3 @@ export async function verifyWithEcs(
   return verifications;
 }
 
-function taskIdOf(arnOrId: string): string {
-  return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
-}

@@ -9,12 +9,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvalidEventError, MirrorError } from '../core/errors.js';
 import { parseTaskDetail } from '../core/event.js';
-import type { TaskSnapshot } from '../core/task.js';
+import { DESCRIBE_TASKS_LIMIT, taskIdOf, type TaskSnapshot } from '../core/task.js';
 import type { DescribedTasks, EcsTasks, TaskLookupFailure } from '../ports/index.js';
 import { toMirrorError } from './error-mapping.js';
-
-/** ECS's own limits: 100 tasks per DescribeTasks and per ListTasks page. */
-export const DESCRIBE_TASKS_LIMIT = 100;
 
 /** The adapter over a client of its own (`lazyEcsTasks` creates it at first use). */
 export function createSdkEcsTasks(config: ECSClientConfig): SdkEcsTasks {
@@ -85,11 +82,6 @@ export class SdkEcsTasks implements EcsTasks {
       throw toMirrorError(error, 'TagResource');
     }
   }
-}
-
-/** A task ARN or id, reduced to the task id: ECS may answer with the other form than was asked. */
-function taskIdOf(arnOrId: string): string {
-  return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
 }
 
 /**

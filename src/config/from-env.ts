@@ -62,11 +62,9 @@ export interface MirrorConfig {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export { CONFIG_VARIABLES } from '../contract/variables.js';
 
 const LAUNCH_TYPE_SET: ReadonlySet<string> = new Set(LAUNCH_TYPES);
 
-export { MAX_STOP_WINDOW_MINUTES } from '../contract/variables.js';
 
 /**
  * Reads and validates configuration. Collects every problem before failing, one line each,

@@ -1,3 +1,5 @@
+import { LAUNCH_TYPES } from './ids.js';
+import { PACKET_LENGTH_RANGE, SESSION_NUMBER_RANGE, VIRTUAL_NETWORK_ID_RANGE } from './limits.js';
 /**
  * The environment variables the product reads, in the Lambda and the CLI alike. The construct
  * sets them by these names, `--help` and the README list them from CONFIG_VARIABLES.
@@ -44,13 +46,13 @@ export const ENV_ALIASES = {
 export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.targetId, `Traffic mirror target id (tmt-…). Required. Alias: ${ENV_ALIASES.targetId}.`],
   [ENV.filterId, `Traffic mirror filter id (tmf-…). Required. Alias: ${ENV_ALIASES.filterId}.`],
-  [ENV.sessionNumber, 'Session number 1..32766 (lower is evaluated first on the ENI). Default 1.'],
-  [ENV.virtualNetworkId, 'VXLAN id 0..16777215. Default: chosen by EC2.'],
-  [ENV.packetLength, 'Bytes of each packet to mirror, 1..8500. Default: whole packet.'],
+  [ENV.sessionNumber, `Session number ${SESSION_NUMBER_RANGE.min}..${SESSION_NUMBER_RANGE.max} (lower is evaluated first on the ENI). Default 1.`],
+  [ENV.virtualNetworkId, `VXLAN id ${VIRTUAL_NETWORK_ID_RANGE.min}..${VIRTUAL_NETWORK_ID_RANGE.max}. Default: chosen by EC2.`],
+  [ENV.packetLength, `Bytes of each packet to mirror, ${PACKET_LENGTH_RANGE.min}..${PACKET_LENGTH_RANGE.max}. Default: whole packet.`],
   [ENV.clusters, 'Comma-separated cluster names or ARNs in scope. Default: all.'],
   [ENV.services, 'Comma-separated ECS service names in scope. Default: all.'],
   [ENV.families, 'Comma-separated task definition families in scope. Default: all.'],
-  [ENV.launchTypes, 'Comma-separated launch types in scope (FARGATE, EC2, EXTERNAL, MANAGED_INSTANCES). Default: all.'],
+  [ENV.launchTypes, `Comma-separated launch types in scope (${LAUNCH_TYPES.join(', ')}). Default: all.`],
   [ENV.unsupportedPolicy, `What to do with an ENI that cannot be mirrored: 'report' (default) or 'stop-task' (requires ${ENV.clusters}).`],
   [ENV.stopMaxPerService, 'stop-task: most tasks of one service stopped per window, across all event Lambdas. Default 3.'],
   [

@@ -72,3 +72,9 @@ export class ConfigError extends Error {
     this.problems = lines;
   }
 }
+
+/** Any thrown value as a MirrorError: unknown ones keep their message and their cause. */
+export function asMirrorError(error: unknown): MirrorError {
+  if (error instanceof MirrorError) return error;
+  return new MirrorError('unknown', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+}

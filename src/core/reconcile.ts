@@ -1,7 +1,8 @@
 import { planSessionForEni, type PlannedSession, type SessionOptions } from './plan.js';
-import { checkScope, ECS_NAME_PATTERN, type ScopeConfig } from './scope.js';
+import { ECS_NAME_PATTERN } from '../contract/ids.js';
+import { checkScope, type ScopeConfig } from './scope.js';
 import { CLUSTER_TAG, isManagedSession, isOurSession, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG, type MirrorSession } from './session.js';
-import { ATTACHED, clusterNameOf, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from './task.js';
+import { ATTACHED, clusterNameOf, DESCRIBE_TASKS_LIMIT, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from './task.js';
 
 /**
  * Everything the sweep saw. List the sessions BEFORE the tasks: a session listed first belongs to
@@ -334,8 +335,6 @@ function whyUnverified(session: MirrorSession, input: ReconcileInput): string {
 /** A task ARN as our tag holds it: `arn:…:task/<cluster>/<id>`, or the old `arn:…:task/<id>`. */
 const TASK_ARN_PATTERN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9-]{1,64})$/;
 
-/** DescribeTasks takes at most 100 tasks, all of one cluster. */
-export const DESCRIBE_TASKS_BATCH = 100;
 
 export interface TaskLookup {
   readonly cluster: string;
@@ -376,7 +375,7 @@ export function tasksToLookUp(input: LookupInput): TaskLookup[] {
   const lookups: TaskLookup[] = [];
   for (const [cluster, arns] of [...byCluster.entries()].sort(([a], [b]) => compare(a, b))) {
     const sorted = [...arns].sort(compare);
-    for (let start = 0; start < sorted.length; start += DESCRIBE_TASKS_BATCH) lookups.push({ cluster, taskArns: sorted.slice(start, start + DESCRIBE_TASKS_BATCH) });
+    for (let start = 0; start < sorted.length; start += DESCRIBE_TASKS_LIMIT) lookups.push({ cluster, taskArns: sorted.slice(start, start + DESCRIBE_TASKS_LIMIT) });
   }
   return lookups;
 }

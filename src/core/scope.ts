@@ -23,7 +23,6 @@ export const ALL_IN_SCOPE: ScopeConfig = Object.freeze({
   requiredTags: Object.freeze({}),
 });
 
-export { CLUSTER_ARN_PATTERN, ECS_NAME_PATTERN } from '../contract/ids.js';
 
 /** A scope entry that cannot name anything in ECS (a typo such as `api;worker`): why, or undefined when valid. */
 export function invalidScopeName(kind: 'cluster' | 'service' | 'family', value: string): string | undefined {

@@ -41,6 +41,14 @@ export const MIRRORABLE_TASK_STATUSES: ReadonlySet<string> = new Set(['PENDING',
 
 export const ATTACHED = 'ATTACHED';
 
+/** ECS's own limit: 100 tasks per DescribeTasks (and per ListTasks page). */
+export const DESCRIBE_TASKS_LIMIT = 100;
+
+/** A task ARN or id, reduced to the task id: ECS may answer with the other form than was asked. */
+export function taskIdOf(arnOrId: string): string {
+  return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
+}
+
 /** Last segment of an ARN path: works for `task/<id>` and `task/<cluster>/<id>` alike. */
 export function lastPathSegment(arn: string): string {
   const resource = arn.split(':').slice(5).join(':');
