@@ -1,4 +1,4 @@
-import { InvalidEventError, MirrorError } from '../core/errors.js';
+import { asMirrorError, InvalidEventError, MirrorError } from '../core/errors.js';
 import { parseTaskStateChangeEvent } from '../core/event.js';
 import { classifyError } from '../core/outcome.js';
 import { checkScope } from '../core/scope.js';
@@ -10,6 +10,7 @@ import { METRIC, type AppDeps } from './deps.js';
 import { mirrorEnisVerified } from './mirror-eni.js';
 import type { EniResult, EventFailure, TaskEventResult } from './results.js';
 import { verifyWithEcs, type Verification } from './verify-with-ecs.js';
+import type { KnownEni } from './known-sessions.js';
 
 export interface HandleTaskEventsOptions {
   /**
@@ -52,28 +53,43 @@ export async function handleTaskEvents(
   for (const task of snapshots) triage.set(task, triageTask(task, latest.get(task.taskArn) ?? task, deps));
 
   // The event only says which task and ENI to look at; ECS says whether they belong together, and
-  // its snapshot (group, tags, attachments) is what the rest of the work uses.
-  const toVerify = snapshots.filter((task) => pendingEnis(triage.get(task) ?? []).length > 0);
+  // its snapshot (group, tags, attachments) is what the rest of the work uses. An event whose ENIs
+  // this warm process already mirrored leads to no create, tag or stop, so it is answered from
+  // memory without asking ECS (the RUNNING event after PENDING, a redelivered duplicate).
+  // Read once, here: the memory may forget an ENI (time to live) while ECS is being asked, and a
+  // settled event must then still be answered from this read, never acted on unchecked.
+  const pendingOf = new Map(snapshots.map((task) => [task, pendingEnis(triage.get(task) ?? [])]));
+  const remembered = new Map<string, KnownEni>();
+  for (const eni of [...pendingOf.values()].flat()) {
+    const known = deps.knownSessions?.get(eni);
+    if (known !== undefined) remembered.set(eni, known);
+  }
+  const settled = (task: TaskSnapshot) => (pendingOf.get(task) ?? []).every((eni) => remembered.get(eni)?.kind === 'mirrored');
+  const pending = snapshots.filter((task) => (pendingOf.get(task) ?? []).length > 0);
+  const toVerify = pending.filter((task) => !settled(task));
   const verifications = await verifyWithEcs(
-    toVerify.map((task) => ({ event: task, eniIds: pendingEnis(triage.get(task) ?? []) })),
+    toVerify.map((task) => ({ event: task, eniIds: pendingOf.get(task) ?? [] })),
     deps,
     deadline,
   );
 
   const candidates = new Map<string, Candidate>();
+  for (const task of pending.filter(settled)) {
+    for (const networkInterfaceId of pendingOf.get(task) ?? []) candidates.set(networkInterfaceId, { task, networkInterfaceId });
+  }
   for (const task of toVerify) {
     const verification = verifications.get(task);
     // Out of scope by ECS's own view (its tags): counted like the out-of-scope events above.
     if (verification?.kind === 'verdict' && verification.verdict.verdict === 'out-of-scope') deps.metrics.count(METRIC.outOfScope);
     if (verification?.kind !== 'verdict' || verification.verdict.verdict !== 'verified') continue;
     const verified = verification.verdict.task;
-    for (const networkInterfaceId of pendingEnis(triage.get(task) ?? [])) {
+    for (const networkInterfaceId of pendingOf.get(task) ?? []) {
       const known = candidates.get(networkInterfaceId);
       if (!known || known.task.version < verified.version) candidates.set(networkInterfaceId, { task: verified, networkInterfaceId });
     }
   }
 
-  const work = await mirrorCandidates([...candidates.values()], deps, deadline);
+  const work = await mirrorCandidates([...candidates.values()], remembered, deps, deadline);
 
   const results = parsed.map((entry) =>
     entry.ok ? resultOf(entry.task, triage.get(entry.task) ?? [], verifications.get(entry.task), work) : entry.result,
@@ -135,11 +151,16 @@ function triageTask(task: TaskSnapshot, newest: TaskSnapshot, deps: AppDeps): En
   );
 }
 
-async function mirrorCandidates(candidates: readonly Candidate[], deps: AppDeps, deadline: Deadline): Promise<Map<string, EniWork>> {
+async function mirrorCandidates(
+  candidates: readonly Candidate[],
+  remembered: ReadonlyMap<string, KnownEni>,
+  deps: AppDeps,
+  deadline: Deadline,
+): Promise<Map<string, EniWork>> {
   const work = new Map<string, EniWork>();
   const unknown: Candidate[] = [];
   for (const candidate of candidates) {
-    const known = deps.knownSessions?.get(candidate.networkInterfaceId);
+    const known = remembered.get(candidate.networkInterfaceId);
     const networkInterfaceId = candidate.networkInterfaceId;
     if (known === undefined) unknown.push(candidate);
     else if (known.kind === 'mirrored') {
@@ -208,11 +229,6 @@ function rememberOutcome(deps: AppDeps, networkInterfaceId: string, result: EniR
   } else if (result.outcome === 'unsupported' || result.outcome === 'stopped-task') {
     deps.knownSessions?.remember(networkInterfaceId, { kind: 'unsupported' });
   }
-}
-
-function asMirrorError(error: unknown): MirrorError {
-  if (error instanceof MirrorError) return error;
-  return new MirrorError('unknown', error instanceof Error ? error.message : String(error), undefined, { cause: error });
 }
 
 const DEADLINE_MESSAGE = 'the batch reached its deadline before this work was done; returned for redelivery';

@@ -7,6 +7,7 @@ import { METRIC, forEachLimited, type AppDeps } from './deps.js';
 import { ABANDONED, type Abandoned } from './deadline.js';
 import type { EniResult } from './results.js';
 import { handleUnsupportedEni } from './unsupported-eni.js';
+import { ECS_MISSING } from '../core/verify-event.js';
 
 /** EC2 allows three sessions per source ENI (not adjustable). */
 export const SESSIONS_PER_ENI = 3;
@@ -86,6 +87,8 @@ export interface MirrorManyOptions {
   readonly concurrency: number;
   /** Awaited before each create (the sweep's pacing). */
   readonly beforeCreate?: () => Promise<void>;
+  /** Called once each ENI's first attempt is done (the sweep's progress line). */
+  readonly afterEach?: () => void;
   /**
    * Wraps each piece of AWS work (the event path's batch deadline): work it gives up on comes back
    * as a failed attempt whose error is ABANDONED, never as a success.
@@ -114,6 +117,7 @@ export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: Ap
     } catch (error) {
       outcomes.set(networkInterfaceId, { ok: false, error });
     }
+    options.afterEach?.();
   });
 
   const createdSessionOf = (eniId: string): string | undefined => {
@@ -180,8 +184,10 @@ export async function createWhenEniVisible(plan: PlannedSession, deps: AppDeps):
 async function taskHasStopped(task: TaskSnapshot, deps: AppDeps): Promise<boolean> {
   try {
     const ecs = await deps.ecs();
-    const [current] = (await ecs.describeTasks(task.clusterArn, [task.taskArn])).tasks;
-    return current === undefined || current.desiredStatus === 'STOPPED' || !MIRRORABLE_TASK_STATUSES.has(current.lastStatus);
+    const { tasks: [current], failures } = await ecs.describeTasks(task.clusterArn, [task.taskArn]);
+    // Gone only when ECS says so (MISSING): a task the answer leaves out is not evidence of anything.
+    if (current === undefined) return failures.some((failure) => failure.reason === ECS_MISSING);
+    return current.desiredStatus === 'STOPPED' || !MIRRORABLE_TASK_STATUSES.has(current.lastStatus);
   } catch (error) {
     deps.logger.warn('could not ask ECS whether the task still runs', { taskArn: task.taskArn, error: String(error) });
     return false;

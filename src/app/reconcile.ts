@@ -357,9 +357,8 @@ async function createMissing(
   const outcomes = await mirrorEnisVerified(
     creates.map(({ task, plan: planned }) => ({ task, networkInterfaceId: planned.networkInterfaceId, sessionsOnEni: fresh.get(planned.networkInterfaceId) ?? [] })),
     deps,
-    { concurrency: ACTION_CONCURRENCY, beforeCreate: () => limiter.acquire() },
+    { concurrency: ACTION_CONCURRENCY, beforeCreate: () => limiter.acquire(), afterEach: progressed },
   );
-  for (let i = 0; i < creates.length; i++) progressed();
   return outcomes;
 }
 

@@ -209,6 +209,18 @@ describe('handleTaskEvents: failures', () => {
     expect(result?.enis[0]?.outcome).toBe('skipped-status');
   });
 
+  it('does not take a task ECS left out of its answer for a stopped one: the event is retried, not dropped', async () => {
+    ec2.createFailures.set(ENI, Array(10).fill('eni-not-found'));
+    ecs.tasks = [parseTaskStateChangeEvent(taskEvent())];
+    // The batch's check is answered; the later question "has it stopped?" comes back without the task.
+    const answer = ecs.describeTasks.bind(ecs);
+    ecs.describeTasks = async (cluster, arns) =>
+      ecs.describeCalls.length === 0 ? answer(cluster, arns) : { tasks: [], failures: arns.map((arn) => ({ arn, reason: 'NOT_ANSWERED' })) };
+    const [result] = await handle([taskEvent()], deps({ MIRROR_ENI_RETRY_ATTEMPTS: '2' }));
+    expect(result?.enis[0]?.outcome).not.toBe('skipped-status');
+    expect(result?.failure).toMatchObject({ kind: 'eni-not-found', outcome: 'retry' });
+  });
+
   it('never swallows throttling that outlasts the SDK retries', async () => {
     ec2.createFailures.set(ENI, ['throttled']);
     const [result] = await handle([taskEvent()], deps());
@@ -291,6 +303,19 @@ describe('handleTaskEvents: memory of a warm process', () => {
 
     expect(second?.enis[0]).toMatchObject({ outcome: 'exists', sessionId: first?.enis[0]?.sessionId });
     expect(ec2.calls.length).toBe(callsAfterFirst);
+  });
+
+  it('answers a later event of a mirrored ENI without asking ECS again either', async () => {
+    const { KnownSessions } = await import('../../../src/app/known-sessions.js');
+    const warm = { ...deps(), knownSessions: new KnownSessions(clock) };
+    await handle([taskEvent({ lastStatus: 'PENDING', version: 2 })], warm);
+    const describesAfterFirst = ecs.describeCalls.length;
+
+    const [second] = await handle([taskEvent({ lastStatus: 'RUNNING', version: 3 })], warm);
+
+    expect(second?.enis[0]?.outcome).toBe('exists');
+    expect(describesAfterFirst).toBe(1);
+    expect(ecs.describeCalls).toHaveLength(describesAfterFirst);
   });
 
   it('forgets after its time to live and asks EC2 again', async () => {

@@ -42,6 +42,16 @@ describe('reconcile', () => {
     expect(report.unmirrored).toEqual([]);
   });
 
+  it('reports progress for each create as it is made, not all at the end', async () => {
+    ecs.tasks = [runningTask(1), runningTask(2), runningTask(3)];
+    const progress: { done: number; proven: boolean }[] = [];
+    await reconcile(deps, { dryRun: false, onProgress: ({ stage, done }) => stage === 'actions' && progress.push({ done, proven: ec2.calls.includes('find') }) });
+
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3]);
+    // Reported as each create returns: before the one describe that proves the batch ('find').
+    expect(progress.map((p) => p.proven)).toEqual([false, false, false]);
+  });
+
   it('changes nothing on a dry run and reports what is missing', async () => {
     ecs.tasks = [runningTask(1)];
     const report = await reconcile(deps, { dryRun: true });
