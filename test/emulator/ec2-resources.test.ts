@@ -359,4 +359,13 @@ describe('network describes', () => {
     expect(subnets.Subnets?.map((s) => s.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     await expectEc2Error(h.ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] })), 'InvalidVpcID.NotFound');
   });
+
+  it('filters VPCs by cidr-block-association.cidr-block (a filter name of the DescribeVpcs model)', async () => {
+    const [vpc] = (await h.ec2.send(new DescribeVpcsCommand({}))).Vpcs ?? [];
+    const cidr = vpc?.CidrBlock ?? '';
+    const found = await h.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr-block-association.cidr-block', Values: [cidr] }] }));
+    const none = await h.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr-block-association.cidr-block', Values: ['192.0.2.0/24'] }] }));
+    expect(found.Vpcs?.map((v) => v.VpcId)).toEqual([vpc?.VpcId]);
+    expect(none.Vpcs ?? []).toEqual([]);
+  });
 });

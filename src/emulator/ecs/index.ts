@@ -10,6 +10,7 @@ import { StateWatch } from './state-watch.js';
 import { EcsStore } from './store.js';
 import { TimerSet } from './timers.js';
 import { taskView } from './views.js';
+import { tagsOf } from './operations/tags.js';
 
 export { ECS_OPERATIONS } from './api.js';
 export type { TaskArnFormat } from './arns.js';
@@ -35,6 +36,8 @@ export interface EcsEmulator extends EcsEmulation {
   setTaskArnFormat(format: TaskArnFormat): void;
   /** The task as DescribeTasks (with tags) would answer it, or undefined. */
   describeTask(taskArn: string): Record<string, unknown> | undefined;
+  /** The tags of the cluster, service, task or task definition an ARN names (as ListTagsForResource), or undefined. */
+  resourceTags(resourceArn: string): Record<string, string> | undefined;
   /**
    * Every task ECS wants running (desired status RUNNING), as DescribeTasks (with tags) would
    * answer it, read straight from the store: no API call, so no fault injection, no throttling,
@@ -96,6 +99,13 @@ export function createEcsEmulation(context: EmulatorContext, options: EcsEmulato
     operationCounts: () => api.operationCounts(),
     throttledCounts: () => api.throttledCounts(),
     deliveryStats: () => ({ ...events.stats }),
+    resourceTags: (resourceArn) => {
+      try {
+        return Object.fromEntries(tagsOf(runtime, resourceArn));
+      } catch {
+        return undefined;
+      }
+    },
     setTaskArnFormat: (format) => {
       runtime.taskArnFormat = format;
     },

@@ -77,7 +77,10 @@ export function optionalObjectList(input: Input, name: string): Input[] | undefi
   return value;
 }
 
-const MAX_TAGS = 50;
+/**
+ * ECS model (TagResource.tags): "Maximum number of tags per resource - 50".
+ */
+export const MAX_TAGS = 50;
 
 /**
  * ECS model (Tags, TagKey, TagValue): at most 50 tags, keys 1–128 characters, values 0–256, and

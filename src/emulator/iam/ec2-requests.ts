@@ -126,8 +126,10 @@ export const EC2_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
     return list(input, 'ResourceId').flatMap((id) => {
       if (typeof id !== 'string') return [];
       const type = resourceTypeOf(id);
-      const existing = type === 'traffic-mirror-session' ? lookups.sessionTags(id) : undefined;
-      return [ec2(scope, 'CreateTags', type, id, { ...requestTagContext(tags), ...resourceTagContext(existing) })];
+      const existing = type === 'traffic-mirror-session' ? lookups.sessionTags(id) : type === 'network-interface' ? lookups.networkInterface(id)?.tags : undefined;
+      const context = { ...requestTagContext(tags), ...resourceTagContext(existing) };
+      if (type === undefined) return [{ action: 'ec2:CreateTags', resource: '*', context: { 'ec2:Region': scope.region, ...context } }];
+      return [ec2(scope, 'CreateTags', type, id, context)];
     });
   },
   // Reference: DeleteTags defines no resource type; aws:TagKeys applies.
@@ -175,8 +177,13 @@ const ID_PREFIXES: readonly [string, string][] = [
   ['vpc-', 'vpc'],
 ];
 
-function resourceTypeOf(id: string): string {
-  return ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1] ?? 'network-interface';
+/**
+ * An id of a type the emulator does not model (`i-`, `sg-`, `vpce-`…) is authorized against `*`
+ * (inferred: AWS uses that type's own ARN, which no grant on our resource types matches either),
+ * never as a network interface, which a `network-interface/*` grant would allow.
+ */
+function resourceTypeOf(id: string): string | undefined {
+  return ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];
 }
 
 function text(input: QueryObject, name: string): string | undefined {

@@ -120,9 +120,11 @@ function serviceArnOf(scope: ArnScope, cluster: string | undefined, service: str
 
 function serviceRequest(action: string, scope: ArnScope, lookups: EcsLookups, input: Input, service: string): AuthorizationRequest {
   const serviceArn = serviceArnOf(scope, text(input, 'cluster'), service);
+  // Service Authorization Reference: every service action, DescribeServices included, takes
+  // aws:ResourceTag/* and ecs:cluster.
   return ecs(action, serviceArn, {
     'ecs:cluster': clusterArnOf(scope, text(input, 'cluster')),
-    ...(action === 'DescribeServices' ? {} : resourceTagContext(lookups.resourceTags(serviceArn))),
+    ...resourceTagContext(lookups.resourceTags(serviceArn)),
   });
 }
 

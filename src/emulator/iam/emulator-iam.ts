@@ -25,16 +25,8 @@ export function emulatorIam(
       },
     },
     ecs: {
-      resourceTags: (arn) => {
-        const tags = state.ecs.describeTask(arn)?.['tags'];
-        if (!Array.isArray(tags)) return undefined;
-        return Object.fromEntries(
-          tags.flatMap((tag: unknown) => {
-            const { key, value } = (tag ?? {}) as { key?: unknown; value?: unknown };
-            return typeof key === 'string' ? [[key, typeof value === 'string' ? value : '']] : [];
-          }),
-        );
-      },
+      // Every ECS resource's tags, as ListTagsForResource reads them: aws:ResourceTag/* on any of them.
+      resourceTags: (arn) => state.ecs.resourceTags(arn),
     },
   });
 }

@@ -11,6 +11,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
   TagResourceCommand,
+  UntagResourceCommand,
   paginateListTasks,
   waitUntilTasksRunning,
   waitUntilTasksStopped,
@@ -160,5 +161,20 @@ describe('ECS over HTTP with @aws-sdk/client-ecs', () => {
       emulator.setFaults({ ecsThrottleRate: 0 });
       client.destroy();
     }
+  });
+
+  it('accepts only the Fargate cpu/memory pairs of the model, in units or as "1 vCPU" / "2GB"', async () => {
+    const fargate = (cpu: string, memory: string) =>
+      new RegisterTaskDefinitionCommand({ family: 'sizes', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu, memory, containerDefinitions: [{ name: 'app', image: 'nginx' }] });
+    await expect(ecs.send(fargate('256', '4096'))).rejects.toBeInstanceOf(ClientException);
+    await expect(ecs.send(fargate('256', '4096'))).rejects.toThrow(/No Fargate configuration exists/);
+    const words = await ecs.send(fargate('1 vCPU', '2GB'));
+    expect(words.taskDefinition?.family).toBe('sizes');
+  });
+
+  it('refuses an UntagResource key longer than 128 characters (model TagKey)', async () => {
+    const [cluster] = (await ecs.send(new DescribeClustersCommand({ clusters: ['sdk'] }))).clusters ?? [];
+    await expect(ecs.send(new UntagResourceCommand({ resourceArn: cluster?.clusterArn, tagKeys: ['k'.repeat(129)] }))).rejects.toBeInstanceOf(InvalidParameterException);
+    await ecs.send(new UntagResourceCommand({ resourceArn: cluster?.clusterArn, tagKeys: ['k'.repeat(128)] }));
   });
 });

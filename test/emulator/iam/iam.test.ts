@@ -1,5 +1,5 @@
-import { CreateTrafficMirrorSessionCommand, DeleteTrafficMirrorSessionCommand, DescribeTrafficMirrorSessionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import { CreateTagsCommand, CreateTrafficMirrorSessionCommand, DeleteTrafficMirrorSessionCommand, DescribeTrafficMirrorSessionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ECS_OPERATIONS } from '../../../src/emulator/ecs/index.js';
 import { EC2_AUTHORIZATIONS, ECS_AUTHORIZATIONS, parseIamPolicies, type IamPolicies } from '../../../src/emulator/iam/index.js';
@@ -162,6 +162,35 @@ describe('emulator IAM', () => {
     expect(described.failures).toHaveLength(1);
     expect(otherCluster).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
     expect(foreignTag).toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('reads aws:ResourceTag of clusters too (not only of tasks), as ListTagsForResource shows them', async () => {
+    // prepare
+    await start({ reader: [policy(allow('ecs:DescribeClusters', '*', { StringEquals: { 'aws:ResourceTag/team': 'security' } }))] });
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'tagged', tags: [{ key: 'team', value: 'security' }] }));
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'untagged' }));
+    const reader = ecsAs('reader');
+    // act
+    const tagged = await reader.send(new DescribeClustersCommand({ clusters: ['tagged'] }));
+    const untagged = await failure(reader.send(new DescribeClustersCommand({ clusters: ['untagged'] })));
+    // assess
+    expect(tagged.clusters?.map((c) => c.clusterName)).toEqual(['tagged']);
+    expect(untagged).toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('reads the tags an ENI already has for CreateTags (aws:ResourceTag)', async () => {
+    // prepare
+    await start({ tagger: [policy(allow('ec2:CreateTags', `${ACCOUNT}:network-interface/*`, { StringEquals: { 'aws:ResourceTag/owner': 'us' } }))] });
+    const [subnetId = ''] = emulator.network.subnets.keys();
+    const ours = emulator.network.createEni({ subnetId });
+    const theirs = emulator.network.createEni({ subnetId });
+    await ec2As('admin').send(new CreateTagsCommand({ Resources: [ours.networkInterfaceId], Tags: [{ Key: 'owner', Value: 'us' }] }));
+    const tagger = ec2As('tagger');
+    // act
+    await tagger.send(new CreateTagsCommand({ Resources: [ours.networkInterfaceId], Tags: [{ Key: 'k', Value: 'v' }] }));
+    const other = await failure(tagger.send(new CreateTagsCommand({ Resources: [theirs.networkInterfaceId], Tags: [{ Key: 'k', Value: 'v' }] })));
+    // assess
+    expect(other).toMatchObject({ name: 'UnauthorizedOperation' });
   });
 
   it('evaluates old-format task ARNs (task/<id>), which the reference does not model, against the policy', async () => {

@@ -1,17 +1,14 @@
 import { isInScope, parseEcsArn } from '../arns.js';
 import { clusterNotFound, invalidParameter, resourceNotFound } from '../errors.js';
-import { optionalStringList, optionalTags, requiredString } from '../input.js';
+import { MAX_TAGS, optionalStringList, optionalTags, requiredString } from '../input.js';
 import { tagList } from '../model.js';
 import type { EcsRuntime, Operation } from '../runtime.js';
 
-/**
- * ECS model (TagResource.tags): "Maximum number of tags per resource - 50". TagResource also lists
- * LimitExceededException; which of the two codes ECS answers here is not documented: inferred.
- */
-const MAX_TAGS = 50;
+// At most MAX_TAGS (ECS model). TagResource also lists LimitExceededException; which of the two
+// codes ECS answers past the limit is not documented: inferred.
 
 /** The tag map of the resource an ARN names: a cluster, service, task or task definition. */
-function tagsOf(runtime: EcsRuntime, resourceArn: string): Map<string, string> {
+export function tagsOf(runtime: EcsRuntime, resourceArn: string): Map<string, string> {
   const { store } = runtime;
   const arn = parseEcsArn(resourceArn);
   if (!arn || !isInScope(arn, runtime.context)) throw invalidParameter('The ARN provided is invalid.');
