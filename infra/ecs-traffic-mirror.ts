@@ -182,7 +182,7 @@ export interface EcsTrafficMirrorProps {
 
   /**
    * SNS topic that receives every alarm's notifications.
-   * @default - a topic is created (KMS-encrypted with the AWS managed key, SSL enforced)
+   * @default - a topic is created (encrypted with a customer managed KMS key that CloudWatch may use, SSL enforced)
    */
   readonly alarmTopic?: sns.ITopic;
   /**
@@ -191,6 +191,13 @@ export interface EcsTrafficMirrorProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * IAM principals (role or user ARNs) that may send to the task-event queue besides the rule:
+   * whoever redrives the dead-letter queue, since a redrive sends to the queue under the caller's
+   * own permissions and without the rule's `aws:SourceArn`.
+   * @default - only the rule may send: redrive needs a principal listed here
+   */
+  readonly redrivePrincipalArns?: readonly string[];
 
   /**
    * Only ENIs in these subnets (`subnet-…`) may be mirror sources: an `ec2:Subnet` condition on the
@@ -327,7 +334,11 @@ export class EcsTrafficMirror extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['sqs:SendMessage'],
         resources: [this.queue.queueArn],
-        conditions: { ArnNotEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+        // Conditions are ANDed: denied unless the rule sent it or a listed redrive principal did.
+        conditions: {
+          ArnNotEquals: { 'aws:SourceArn': this.rule.ruleArn },
+          ...(props.redrivePrincipalArns?.length ? { ArnNotLike: { 'aws:PrincipalArn': [...props.redrivePrincipalArns] } } : {}),
+        },
       }),
     );
 

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -213,6 +213,24 @@ describe('the reconcile Lambda cannot overlap itself', () => {
       /reconcileTimeout: must be shorter than the reconcile schedule's rate/,
     );
   });
+});
+
+describe('redrivePrincipalArns', () => {
+  it('task-event queue: a listed redrive principal is exempt from the deny, so the DLQ can be redriven', () => {
+    const { template: withRedrive } = synth({ targetId: TARGET_ID, filterId: FILTER_ID, redrivePrincipalArns: ['arn:aws:iam::123456789012:role/operator'] });
+    withRedrive.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:SendMessage',
+            Condition: Match.objectLike({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/operator'] } }),
+          }),
+        ]),
+      },
+    });
+  });
+
 });
 
 describe('clusters of another Region or account', () => {
