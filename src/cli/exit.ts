@@ -15,6 +15,14 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * The SDK's own configuration (Region, endpoint, credentials) found wanting at a call: the user's
+ * configuration to fix, like a bad variable, so exit 2.
+ */
+export function clientConfigError(failure: { readonly kind: string; readonly message: string }): CliError | undefined {
+  return failure.kind === 'client-config' ? new CliError(`invalid configuration: ${failure.message}`, EXIT_USAGE) : undefined;
+}
+
 /** `code: message`, unless the message already says its code (MirrorError messages often do). */
 export function withCode(code: string | undefined, message: string): string {
   return code === undefined || message.includes(code) ? message : `${code}: ${message}`;

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app/deps.js';
 import { ENV } from '../contract/variables.js';
 import { MirrorError } from '../core/errors.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE, withCode } from './exit.js';
+import { CliError, clientConfigError, EXIT_FAILURE, EXIT_USAGE, withCode } from './exit.js';
 
 /**
  * Before a sweep reports anything: a target or filter that does not exist is a configuration
@@ -15,8 +15,8 @@ export async function requireTargetAndFilter(deps: AppDeps): Promise<void> {
     check = await deps.ec2.findTargetAndFilter(targetId, filterId);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // The SDK's own configuration (Region, credentials, endpoint) is configuration, like ours: exit 2.
-    if (error instanceof MirrorError && error.kind === 'client-config') throw new CliError(`invalid configuration: ${message}`, EXIT_USAGE);
+    const configError = error instanceof MirrorError ? clientConfigError(error) : undefined;
+    if (configError) throw configError;
     throw new CliError(`cannot check the target and filter: ${withCode((error as { awsCode?: string }).awsCode, message)}`, EXIT_FAILURE);
   }
   const problems = [

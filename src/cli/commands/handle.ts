@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { handleTaskEvents } from '../../app/handle-task-events.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE, withCode } from '../exit.js';
+import { CliError, clientConfigError, EXIT_FAILURE, EXIT_USAGE, withCode } from '../exit.js';
 import { CliLog } from '../stderr-logger.js';
 
 async function readSource(source: string): Promise<string> {
@@ -39,8 +39,8 @@ export function handleCommand(): Command {
     if (logged) process.stderr.write(`ecs-mirror: ${logged}\n`);
     if (!result) throw new CliError('the handler returned no result', EXIT_FAILURE);
     if (result.failure?.kind === 'invalid-event') throw new CliError(result.failure.message, EXIT_USAGE);
-    // The SDK's Region or endpoint, found wanting at the first call: configuration, like a bad variable.
-    if (result.failure?.kind === 'client-config') throw new CliError(`invalid configuration: ${result.failure.message}`, EXIT_USAGE);
+    const configError = result.failure && clientConfigError(result.failure);
+    if (configError) throw configError;
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (result.failure) {
       // A target or filter that does not exist (outcome config) is the user's configuration to fix: exit 2.

@@ -3,7 +3,7 @@ import { reconcile, sweepProblems, type ReconcileReport, type SweepProgress } fr
 import { MirrorError } from '../../core/errors.js';
 import { invalidScopeName } from '../../core/scope.js';
 import { cliAppDeps, withAwsOptions, type AwsCliOptions } from '../aws-options.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE, withCode } from '../exit.js';
+import { CliError, clientConfigError, EXIT_FAILURE, EXIT_USAGE, withCode } from '../exit.js';
 import { formatReport } from '../format-report.js';
 import { requireTargetAndFilter } from '../require-target-and-filter.js';
 import { CliLog } from '../stderr-logger.js';
@@ -64,7 +64,8 @@ async function runSweep(options: SweepCliOptions, dryRun: boolean, log: CliLog):
     });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof MirrorError && error.kind === 'client-config') throw new CliError(`invalid configuration: ${error.message}`, EXIT_USAGE);
+    const configError = error instanceof MirrorError ? clientConfigError(error) : undefined;
+    if (configError) throw configError;
     throw new CliError(`sweep failed: ${withCode((error as { awsCode?: string }).awsCode, error instanceof Error ? error.message : String(error))}`, EXIT_FAILURE);
   } finally {
     if (onProgress) process.stderr.write('\r\x1b[2K');

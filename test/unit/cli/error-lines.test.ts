@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { errorLine } from '../../../src/cli/exit.js';
+import { clientConfigError, errorLine, EXIT_USAGE, withCode } from '../../../src/cli/exit.js';
 import { logLine } from '../../../src/cli/stderr-logger.js';
 import { ConfigError, InvalidEventError, MirrorError } from '../../../src/core/errors.js';
 
@@ -58,5 +58,20 @@ describe('error lines of the CLI', () => {
     expect(invalid.message).toBe("not an ECS Task State Change event: source is 'aws.ecs\\nforged line'");
     expect(config.problems).toEqual(["MIRROR_FAMILIES: 'api\\nworker' is not a family name", 'MIRROR_CREATE_RATE: \\x1b[31m']);
     expect(config.message.split('\n')).toEqual(config.problems);
+  });
+});
+
+describe('withCode', () => {
+  it('puts the code before the message once, never twice', () => {
+    expect(withCode('network', 'DescribeTasks failed: network: reset')).toBe('DescribeTasks failed: network: reset');
+    expect(withCode('unverified-event', 'ECS has no task x')).toBe('unverified-event: ECS has no task x');
+    expect(withCode(undefined, 'plain')).toBe('plain');
+  });
+});
+
+describe('clientConfigError', () => {
+  it('makes an SDK configuration failure a usage error (exit 2), and nothing else', () => {
+    expect(clientConfigError({ kind: 'client-config', message: 'no AWS Region' })).toMatchObject({ exitCode: EXIT_USAGE, message: 'invalid configuration: no AWS Region' });
+    expect(clientConfigError({ kind: 'network', message: 'reset' })).toBeUndefined();
   });
 });
