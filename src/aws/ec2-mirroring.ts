@@ -1,22 +1,37 @@
 import {
   CreateTrafficMirrorSessionCommand,
   DeleteTrafficMirrorSessionCommand,
+  DescribeSubnetsCommand,
   DescribeTrafficMirrorFiltersCommand,
   DescribeTrafficMirrorTargetsCommand,
+  ModifyTrafficMirrorSessionCommand,
   paginateDescribeTrafficMirrorSessions,
+  paginateDescribeTrafficMirrorTargets,
   type EC2Client,
   type Filter,
   type TrafficMirrorSession,
+  type TrafficMirrorSessionField,
 } from '@aws-sdk/client-ec2';
 import type { PlannedSession } from '../core/plan.js';
-import type { MirrorSession } from '../core/session.js';
-import type { Ec2Mirroring, TargetAndFilterCheck } from '../ports/index.js';
+import { isManagedSession, type MirrorSession } from '../core/session.js';
+import type { SessionChanges } from '../core/session-changes.js';
+import type { Ec2Mirroring, MirrorTarget, MirrorTargetType, TargetAndFilterCheck } from '../ports/index.js';
 import { toMirrorError } from './error-mapping.js';
 import type { RateLimiter } from '../app/rate-limiter.js';
 
 /** EC2 accepts at most 200 values in one filter; the page size limit is 1000. */
 const MAX_FILTER_VALUES = 200;
 const PAGE_SIZE = 1000;
+
+/**
+ * Traffic Mirroring quotas page: "Maximum number of sources per target: 100 or 10 depending on the
+ * instance type"; NLB and GWLB-endpoint targets: no limit. Which of the two applies depends on the
+ * target ENI's instance type, which would take two more describes and rights to read instances;
+ * 10 is the figure every ENI target honours, so a pool never plans past what EC2 accepts.
+ */
+export const SOURCES_PER_INTERFACE_TARGET = 10;
+
+const TARGET_TYPES: ReadonlySet<string> = new Set<MirrorTargetType>(['network-interface', 'network-load-balancer', 'gateway-load-balancer-endpoint']);
 
 export interface Ec2MirroringOptions {
   /** Paces CreateTrafficMirrorSession calls; none by default. */
@@ -89,9 +104,94 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
     }
   }
 
+  /**
+   * DescribeTrafficMirrorSessions documents no tag filter (API model: description,
+   * network-interface-id, owner-id, packet-length, session-number, traffic-mirror-*-id,
+   * virtual-network-id), so every session is listed and ours are kept by their tag.
+   */
+  async *listManagedSessions(): AsyncIterable<MirrorSession[]> {
+    for await (const page of this.pages([])) yield page.filter(isManagedSession);
+  }
+
+  async modifySession(sessionId: string, changes: SessionChanges): Promise<MirrorSession> {
+    await this.options.createLimiter?.acquire();
+    const removeFields: TrafficMirrorSessionField[] = [];
+    if (changes.packetLength === null) removeFields.push('packet-length');
+    if (changes.virtualNetworkId === null) removeFields.push('virtual-network-id');
+    try {
+      const output = await this.client.send(
+        new ModifyTrafficMirrorSessionCommand({
+          TrafficMirrorSessionId: sessionId,
+          TrafficMirrorTargetId: changes.targetId,
+          TrafficMirrorFilterId: changes.filterId,
+          SessionNumber: changes.sessionNumber,
+          PacketLength: changes.packetLength ?? undefined,
+          VirtualNetworkId: changes.virtualNetworkId ?? undefined,
+          Description: changes.description,
+          ...(removeFields.length > 0 ? { RemoveFields: removeFields } : {}),
+        }),
+      );
+      if (!output.TrafficMirrorSession) throw new Error('ModifyTrafficMirrorSession returned no session');
+      return toMirrorSession(output.TrafficMirrorSession);
+    } catch (error) {
+      throw toMirrorError(error, 'ModifyTrafficMirrorSession');
+    }
+  }
+
+  /** By filter, not by id list: an id that does not exist is left out instead of failing the call. */
+  async describeTargets(targetIds: readonly string[]): Promise<MirrorTarget[]> {
+    const unique = [...new Set(targetIds)];
+    const targets: MirrorTarget[] = [];
+    try {
+      for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
+        const filter: Filter = { Name: 'traffic-mirror-target-id', Values: unique.slice(start, start + MAX_FILTER_VALUES) };
+        for await (const page of paginateDescribeTrafficMirrorTargets({ client: this.client, pageSize: PAGE_SIZE }, { Filters: [filter] })) {
+          for (const target of page.TrafficMirrorTargets ?? []) {
+            if (target.TrafficMirrorTargetId === undefined || target.Type === undefined || !TARGET_TYPES.has(target.Type)) continue;
+            const type = target.Type as MirrorTargetType;
+            targets.push({
+              targetId: target.TrafficMirrorTargetId,
+              type,
+              ...(target.NetworkInterfaceId === undefined ? {} : { networkInterfaceId: target.NetworkInterfaceId }),
+              ...(type === 'network-interface' ? { maxSources: SOURCES_PER_INTERFACE_TARGET } : {}),
+            });
+          }
+        }
+      }
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeTrafficMirrorTargets');
+    }
+    return targets;
+  }
+
+  async countSourcesForTargets(targetIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const sources = new Map<string, Set<string>>(targetIds.map((id) => [id, new Set<string>()]));
+    for (const session of await this.findByFilter('traffic-mirror-target-id', targetIds)) {
+      sources.get(session.targetId)?.add(session.networkInterfaceId);
+    }
+    return new Map([...sources].map(([id, enis]) => [id, enis.size]));
+  }
+
+  /** By the subnet-id filter, so a subnet deleted since is left out rather than failing the call. */
+  async subnetAvailabilityZoneIds(subnetIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const unique = [...new Set(subnetIds)];
+    const zones = new Map<string, string>();
+    try {
+      for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
+        const output = await this.client.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: unique.slice(start, start + MAX_FILTER_VALUES) }] }));
+        for (const subnet of output.Subnets ?? []) {
+          if (subnet.SubnetId !== undefined && subnet.AvailabilityZoneId !== undefined) zones.set(subnet.SubnetId, subnet.AvailabilityZoneId);
+        }
+      }
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeSubnets');
+    }
+    return zones;
+  }
+
   private async *pages(filters: Filter[]): AsyncIterable<MirrorSession[]> {
     try {
-      const paginator = paginateDescribeTrafficMirrorSessions({ client: this.client, pageSize: PAGE_SIZE }, { Filters: filters });
+      const paginator = paginateDescribeTrafficMirrorSessions({ client: this.client, pageSize: PAGE_SIZE }, filters.length > 0 ? { Filters: filters } : {});
       for await (const page of paginator) yield (page.TrafficMirrorSessions ?? []).map(toMirrorSession);
     } catch (error) {
       throw toMirrorError(error, 'DescribeTrafficMirrorSessions');

@@ -10,6 +10,8 @@ export interface Subnet {
   readonly subnetId: string;
   readonly vpcId: string;
   readonly availabilityZone: string;
+  /** AZ names map to ids differently in each account; ids (`use1-az1`) are the same everywhere. */
+  readonly availabilityZoneId: string;
   readonly cidrBlock: string;
 }
 
@@ -18,6 +20,7 @@ export interface NetworkInterface {
   readonly subnetId: string;
   readonly vpcId: string;
   readonly availabilityZone: string;
+  readonly availabilityZoneId: string;
   readonly privateIpAddress: string;
   readonly macAddress: string;
   readonly description: string;
@@ -67,6 +70,7 @@ export class NetworkRegistry {
         subnetId,
         vpcId,
         availabilityZone: `${region}${suffix}`,
+        availabilityZoneId: `${zoneIdPrefix(region)}-az${index + 1}`,
         cidrBlock: `172.31.${index * 16}.0/20`,
       });
     });
@@ -88,6 +92,7 @@ export class NetworkRegistry {
       subnetId: subnet.subnetId,
       vpcId: subnet.vpcId,
       availabilityZone: subnet.availabilityZone,
+      availabilityZoneId: subnet.availabilityZoneId,
       privateIpAddress: `172.31.${thirdOctet}.${(host % 250) + 4}`,
       macAddress: `0a:${this.random.hex(10).match(/../g)?.join(':') ?? '00:00:00:00:00'}`,
       description: input.description ?? '',
@@ -119,4 +124,19 @@ export class NetworkRegistry {
   onEniDeleted(listener: EniListener): void {
     this.deletedListeners.push(listener);
   }
+}
+
+const DIRECTIONS: Readonly<Record<string, string>> = {
+  north: 'n', south: 's', east: 'e', west: 'w', central: 'c',
+  northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+};
+
+/**
+ * AWS's AZ ids start with a short form of the Region (`use1-az1` in us-east-1, `apse1-az2` in
+ * ap-southeast-1: EC2 User Guide, "AZ IDs"); which name maps to which id differs per account, and
+ * here `a` is simply az1 (*inferred*: any fixed mapping is one an account could have).
+ */
+export function zoneIdPrefix(region: string): string {
+  const [area = '', direction = '', number = ''] = region.split('-');
+  return `${area}${DIRECTIONS[direction] ?? direction.slice(0, 1)}${number}`;
 }

@@ -1,6 +1,7 @@
 import type { MirrorSession } from '../core/session.js';
 import type { PlannedSession } from '../core/plan.js';
 import type { TaskSnapshot } from '../core/task.js';
+import type { SessionChanges } from '../core/session-changes.js';
 
 /**
  * EC2 Traffic Mirroring, as the product needs it. Implementations throw MirrorError (never an
@@ -17,6 +18,31 @@ export interface Ec2Mirroring {
   findSessionsByIds(sessionIds: readonly string[]): Promise<MirrorSession[]>;
   /** Whether this target and this filter exist where the client points, and which Region that is. */
   findTargetAndFilter(targetId: string, filterId: string): Promise<TargetAndFilterCheck>;
+  /**
+   * Every session that carries our ownership tag, on any target, page by page: the sweep's view of
+   * what is ours, so sessions left on a target no rule names any more are still found.
+   */
+  listManagedSessions(): AsyncIterable<MirrorSession[]>;
+  /** Changes a session in place (ModifyTrafficMirrorSession) and returns it as EC2 now describes it. */
+  modifySession(sessionId: string, changes: SessionChanges): Promise<MirrorSession>;
+  /** What these targets are, for pools: their type and how many sources each accepts. Unknown ids are left out. */
+  describeTargets(targetIds: readonly string[]): Promise<MirrorTarget[]>;
+  /** How many distinct source ENIs have a session (any owner) to each of these targets. */
+  countSourcesForTargets(targetIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** The AZ id (`use1-az1`) of each subnet, from DescribeSubnets; unknown subnets are left out. */
+  subnetAvailabilityZoneIds(subnetIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** EC2's TrafficMirrorTargetType values (API model). */
+export type MirrorTargetType = 'network-interface' | 'network-load-balancer' | 'gateway-load-balancer-endpoint';
+
+export interface MirrorTarget {
+  readonly targetId: string;
+  readonly type: MirrorTargetType;
+  /** The ENI of a `network-interface` target. */
+  readonly networkInterfaceId?: string;
+  /** Sources EC2 accepts on this target; undefined = no limit (NLB, GWLB endpoint). */
+  readonly maxSources?: number;
 }
 
 export interface TargetAndFilterCheck {

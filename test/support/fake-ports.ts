@@ -1,8 +1,9 @@
 import { MirrorError, type MirrorErrorKind } from '../../src/core/errors.js';
 import type { PlannedSession } from '../../src/core/plan.js';
-import type { MirrorSession } from '../../src/core/session.js';
+import { isManagedSession, type MirrorSession } from '../../src/core/session.js';
+import type { SessionChanges } from '../../src/core/session-changes.js';
 import type { TaskSnapshot } from '../../src/core/task.js';
-import type { Clock, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics, TargetAndFilterCheck } from '../../src/ports/index.js';
+import type { Clock, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics, MirrorTarget, TargetAndFilterCheck } from '../../src/ports/index.js';
 
 /** In-memory EC2 mirroring with scripted failures, for unit tests of the use cases. */
 export class FakeEc2 implements Ec2Mirroring {
@@ -60,6 +61,58 @@ export class FakeEc2 implements Ec2Mirroring {
   async findTargetAndFilter(targetId: string, filterId: string): Promise<TargetAndFilterCheck> {
     this.calls.push('check');
     return { region: 'us-east-1', targetExists: !this.missingTargets.has(targetId), filterExists: !this.missingFilters.has(filterId) };
+  }
+
+  async *listManagedSessions(): AsyncIterable<MirrorSession[]> {
+    this.calls.push('list-managed');
+    yield [...this.sessions.values()].filter(isManagedSession);
+  }
+
+  /** Errors to throw from modifySession, per session id, consumed in order. */
+  readonly modifyFailures = new Map<string, MirrorErrorKind[]>();
+
+  async modifySession(sessionId: string, changes: SessionChanges): Promise<MirrorSession> {
+    this.calls.push('modify');
+    const failure = this.modifyFailures.get(sessionId)?.shift();
+    if (failure) throw new MirrorError(failure, `modify failed: ${failure}`, failure);
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new MirrorError('session-not-found', `no session ${sessionId}`, 'InvalidTrafficMirrorSessionId.NotFound');
+    const { packetLength, virtualNetworkId, ...rest } = { ...session };
+    const modified: MirrorSession = {
+      ...rest,
+      ...(changes.targetId === undefined ? {} : { targetId: changes.targetId }),
+      ...(changes.filterId === undefined ? {} : { filterId: changes.filterId }),
+      ...(changes.sessionNumber === undefined ? {} : { sessionNumber: changes.sessionNumber }),
+      ...(changes.description === undefined ? {} : { description: changes.description }),
+      ...optional('packetLength', changes.packetLength === undefined ? packetLength : (changes.packetLength ?? undefined)),
+      ...optional('virtualNetworkId', changes.virtualNetworkId === undefined ? virtualNetworkId : (changes.virtualNetworkId ?? undefined)),
+    };
+    this.sessions.set(sessionId, modified);
+    return modified;
+  }
+
+  /** Targets by id; an id not set here is an NLB target (no source limit). */
+  readonly targets = new Map<string, MirrorTarget>();
+
+  async describeTargets(targetIds: readonly string[]): Promise<MirrorTarget[]> {
+    this.calls.push('describe-targets');
+    return [...new Set(targetIds)].flatMap((id) => (this.missingTargets.has(id) ? [] : [this.targets.get(id) ?? { targetId: id, type: 'network-load-balancer' as const }]));
+  }
+
+  async countSourcesForTargets(targetIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    this.calls.push('count-sources');
+    return new Map(targetIds.map((id) => [id, new Set([...this.sessions.values()].filter((s) => s.targetId === id).map((s) => s.networkInterfaceId)).size]));
+  }
+
+  /** Subnet id → AZ id. */
+  readonly subnetZones = new Map<string, string>();
+
+  async subnetAvailabilityZoneIds(subnetIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    this.calls.push('describe-subnets');
+    return new Map(subnetIds.flatMap((id) => {
+      const zone = this.subnetZones.get(id);
+      return zone === undefined ? [] : [[id, zone] as const];
+    }));
   }
 
   add(session: Omit<MirrorSession, 'sessionId'> & { sessionId?: string }): MirrorSession {
@@ -181,4 +234,8 @@ export class RecordingLogger implements Logger {
   info = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'info', message, attributes });
   warn = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'warn', message, attributes });
   error = (message: string, attributes?: Record<string, unknown>) => this.lines.push({ level: 'error', message, attributes });
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

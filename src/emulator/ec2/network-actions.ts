@@ -14,6 +14,7 @@ export type NetworkInterfaceView = {
   readonly subnetId: string;
   readonly vpcId: string;
   readonly availabilityZone: string;
+  readonly availabilityZoneId: string;
   readonly description: string;
   readonly ownerId: string;
   readonly requesterManaged: boolean;
@@ -51,6 +52,7 @@ export type SubnetView = {
   readonly state: 'available';
   readonly cidrBlock: string;
   readonly availabilityZone: string;
+  readonly availabilityZoneId: string;
   readonly availableIpAddressCount: number;
   readonly defaultForAz: boolean;
   readonly mapPublicIpOnLaunch: boolean;
@@ -65,6 +67,7 @@ const ENI_FILTERS: FilterSpec<NetworkInterface> = {
     'subnet-id': (e) => e.subnetId,
     'vpc-id': (e) => e.vpcId,
     'availability-zone': (e) => e.availabilityZone,
+    'availability-zone-id': (e) => e.availabilityZoneId,
     'interface-type': (e) => e.interfaceType,
     status: (e) => e.status,
     description: (e) => e.description,
@@ -93,6 +96,7 @@ const SUBNET_FILTERS: FilterSpec<Subnet> = {
     'subnet-id': (s) => s.subnetId,
     'vpc-id': (s) => s.vpcId,
     'availability-zone': (s) => s.availabilityZone,
+    'availability-zone-id': (s) => s.availabilityZoneId,
     'cidr-block': (s) => s.cidrBlock,
     'default-for-az': () => true,
     state: () => 'available',
@@ -174,6 +178,7 @@ export class NetworkQueries {
         state: 'available',
         cidrBlock: subnet.cidrBlock,
         availabilityZone: subnet.availabilityZone,
+        availabilityZoneId: subnet.availabilityZoneId,
         availableIpAddressCount: 4091,
         defaultForAz: true,
         mapPublicIpOnLaunch: true,
@@ -189,6 +194,7 @@ export class NetworkQueries {
       subnetId: eni.subnetId,
       vpcId: eni.vpcId,
       availabilityZone: eni.availabilityZone,
+      availabilityZoneId: eni.availabilityZoneId,
       description: eni.description,
       ownerId: this.ctx.accountId,
       requesterManaged: eni.requesterManaged,
