@@ -1,18 +1,19 @@
-import { EMULATOR_ACCOUNT_ID, type EmulatorContext } from './context.js';
+import { EMULATOR_ACCOUNT_ID } from './context.js';
 import type { ControlUpdate } from './control.js';
-import { createEc2Emulation, type Ec2Emulation } from './ec2/index.js';
-import { createEcsEmulation, type EcsEmulator } from './ecs/index.js';
-import { emulatorIam, type DeniedCall, type IamPolicies } from './iam/index.js';
-import { NetworkRegistry } from './network.js';
+import type { Ec2Emulation } from './ec2/index.js';
+import type { EcsEmulator } from './ecs/index.js';
+import type { DeniedCall, IamPolicies } from './iam/index.js';
+import type { NetworkRegistry } from './network.js';
+import { AccountCells, createCell, EmulatedOrganization, type CellSettings, type OrganizationOptions } from './org/index.js';
 import { PROFILES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from './profile.js';
 import { seededRandom } from './random.js';
-import { createEmulatorServer } from './server.js';
+import { createEmulatorServer, type CellDeps } from './server.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
-import { Ec2Throttle } from './throttle.js';
 
 export type { Ec2Emulation } from './ec2/index.js';
 export type { EmulatorStats, ServiceStats } from './stats.js';
 export type { DeniedCall, IamPolicies } from './iam/index.js';
+export type { AccountCell, BusAddress, BusPermission, DeclaredKey, EmulatedOrganizationSpec, EmulatedRole, EmulatedRoles, OrganizationOptions, TargetShare } from './org/index.js';
 
 export interface StartEmulatorOptions {
   /** 0 = a free port; default 4566 (the usual local-AWS port). */
@@ -28,6 +29,11 @@ export interface StartEmulatorOptions {
   readonly timing?: Partial<EmulatorTiming>;
   /** IAM identity policies per access key id; calls with other keys are allowed everything. */
   readonly iam?: IamPolicies;
+  /**
+   * Many accounts: keys of other accounts, roles for STS, the organization. Without it every key
+   * is the default account's; the Region is always the signed one (default: `region`).
+   */
+  readonly org?: OrganizationOptions;
 }
 
 export interface RunningEmulator {
@@ -48,6 +54,8 @@ export interface RunningEmulator {
   resetStats(): void;
   /** The calls that IAM denied, and the policies per access key (replaceable at run time). */
   readonly iam: { denials(): readonly DeniedCall[]; setPolicies(policies: IamPolicies): void };
+  /** Every account × Region (the default one is `ec2`, `ecs`, `network` above), event buses, RAM, STS. */
+  readonly org: EmulatedOrganization;
   close(): Promise<void>;
 }
 
@@ -59,21 +67,36 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   // Replaced, never mutated: the context hands out the current object (see EmulatorContext).
   let faults: EmulatorFaults = { ...profile.faults, ...options.faults };
   let timing: EmulatorTiming = { ...profile.timing, ...options.timing };
-  const random = seededRandom(options.seed ?? 1);
-  const network = new NetworkRegistry(random, region);
-  const ctx: EmulatorContext = {
-    region,
-    accountId: EMULATOR_ACCOUNT_ID,
-    random,
-    network,
+  const seed = options.seed ?? 1;
+  let staticPolicies: IamPolicies = options.iam ?? {};
+  // The cells read the policies through the organization (role sessions included), which is built on the cells.
+  const orgRef: { current?: EmulatedOrganization } = {};
+  const settings: CellSettings = {
     faults: () => faults,
     timing: () => timing,
     now: () => Date.now(),
+    policies: () => orgRef.current?.policies() ?? staticPolicies,
   };
-  const ec2 = createEc2Emulation(ctx);
-  const ecs = createEcsEmulation(ctx);
+  const random = seededRandom(seed);
+  const defaultCell = createCell(EMULATOR_ACCOUNT_ID, region, random, settings);
+  const cells = new AccountCells(defaultCell, seed, settings);
+  // Its own random stream, so that issuing keys never shifts the default cell's ids.
+  const emulatedOrg = new EmulatedOrganization(cells, options.org ?? {}, () => staticPolicies, options.iam !== undefined, seededRandom(seed ^ 0x5f3759df), settings.now);
+  orgRef.current = emulatedOrg;
+  const { ec2, ecs, network, context: ctx } = defaultCell;
   const stats = new StatsRecorder();
-  const iam = emulatorIam(ctx, options.iam ?? {}, { ec2, ecs, network });
+  const cellDeps = (cell: typeof defaultCell): CellDeps => ({
+    ec2: cell.ec2,
+    ecs: cell.ecs,
+    ec2Throttle: cell.ec2Throttle,
+    authorize: (call) => cell.iam.authorize(call),
+  });
+  const closeCells = () => {
+    for (const cell of cells.all()) {
+      cell.ecs.close();
+      cell.ec2.close();
+    }
+  };
 
   const applyControl = (update: ControlUpdate) => {
     const base = update.profile ? PROFILES[update.profile] : { faults, timing };
@@ -85,13 +108,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const server = createEmulatorServer({
     region,
     accountId: ctx.accountId,
-    ec2,
-    ecs,
-    ec2Throttle: new Ec2Throttle(ctx.faults, ctx.now),
+    ...cellDeps(defaultCell),
     stats,
     applyControl,
     current: () => ({ faults, timing }),
-    authorize: (call) => iam.authorize(call),
+    cellFor: (scope) => cellDeps(emulatedOrg.cellFor(scope)),
+    cellAt: (accountId, cellRegion) => cellDeps(cells.get(accountId, cellRegion)),
+    sts: (input, scope, requestId) => emulatedOrg.sts(input, scope, requestId),
+    orgControl: (method, path, body) => emulatedOrg.control(method, path, body),
   });
   // Keep-alive sockets would otherwise hold close() open; SDK clients keep them for a while.
   server.keepAliveTimeout = 5_000;
@@ -105,8 +129,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     });
   } catch (error) {
     // E.g. the port is taken: stop the ECS timers so the process can still exit.
-    ecs.close();
-    ec2.close();
+    closeCells();
     throw error;
   }
   const address = server.address();
@@ -134,10 +157,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
-    iam: { denials: () => iam.denials(), setPolicies: (policies) => iam.setPolicies(policies) },
+    iam: {
+      denials: () => cells.all().flatMap((cell) => cell.iam.denials()),
+      setPolicies: (policies) => {
+        staticPolicies = policies;
+        cells.refreshPolicies();
+      },
+    },
+    org: emulatedOrg,
     close: async () => {
-      ecs.close();
-      ec2.close();
+      closeCells();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();

@@ -6,8 +6,8 @@ import { controlRequestRefusal } from './control-guard.js';
 import type { Ec2Emulation } from './ec2/index.js';
 import type { EmulatorFaults, EmulatorTiming } from './profile.js';
 import type { IamCall } from './iam/index.js';
-import { accessKeyIdOf } from './iam/index.js';
-import { decodeQuery } from './query.js';
+import { credentialScopeOf, type CredentialScope } from './iam/access-key.js';
+import { decodeQuery, type QueryObject } from './query.js';
 import type { StatsRecorder } from './stats.js';
 import type { Ec2Throttle } from './throttle.js';
 import { ec2ErrorXml, ec2ResponseXml } from './xml.js';
@@ -30,7 +30,18 @@ export interface ServerDeps {
   current(): { faults: EmulatorFaults; timing: EmulatorTiming };
   /** IAM: the error AWS would answer when the caller's policies deny the call (see iam/). */
   authorize?(call: IamCall): Promise<ApiError | undefined>;
+  /** Many accounts (org/): the account × Region a request is for, from its signer and credential scope. */
+  cellFor?(scope: CredentialScope | undefined): CellDeps;
+  /** A cell by name, for the control endpoints' `?account=&region=`. */
+  cellAt?(accountId: string, region: string): CellDeps;
+  /** STS (query protocol), for requests signed for the `sts` service. */
+  sts?(input: QueryObject, scope: CredentialScope | undefined, requestId: string): Promise<{ status: number; xml: string }>;
+  /** Control endpoints under /_emulator/org/ (undefined: not one of them). */
+  orgControl?(method: string, path: string, body: unknown): { status: number; payload: unknown } | undefined;
 }
+
+/** What differs per account × Region. */
+export type CellDeps = Pick<ServerDeps, 'ec2' | 'ecs' | 'ec2Throttle' | 'authorize'>;
 
 const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -57,9 +68,27 @@ async function route(deps: ServerDeps, request: IncomingMessage, response: Serve
     if (refusal !== undefined) return sendJson(response, 403, { message: refusal });
     return control(deps, request.method ?? 'GET', url, body, response);
   }
+  const scope = credentialScopeOf(request.headers.authorization, url.searchParams);
+  // Every SDK signs STS calls for the service `sts` (botocore's model: signingName from endpointPrefix).
+  if (scope?.service === 'sts' && deps.sts) {
+    const requestId = randomUUID();
+    // Not counted in the stats, which are EC2's and ECS's requests (what the benchmarks measure).
+    const answer = await deps.sts(queryInput(url, request, body), scope, requestId);
+    return sendXml(response, answer.status, answer.xml, requestId);
+  }
+  const served = deps.cellFor ? { ...deps, ...deps.cellFor(scope) } : deps;
   const target = request.headers['x-amz-target'];
-  if (typeof target === 'string' && target !== '') return ecs(deps, target, body, response, accessKeyIdOf(request.headers.authorization, url.searchParams));
-  return ec2(deps, url, request, body, response);
+  if (typeof target === 'string' && target !== '') return ecs(served, target, body, response, scope?.accessKeyId);
+  return ec2(served, url, request, body, response, scope?.accessKeyId);
+}
+
+/** A query-protocol request's parameters: the query string first, then the form body. */
+function queryInput(url: URL, request: IncomingMessage, body: string): QueryObject {
+  const contentType = request.headers['content-type'] ?? '';
+  // Lenient about the content type (fetch sends text/plain by default): any non-JSON body is a form.
+  const formBody = request.method === 'POST' && !contentType.includes('json');
+  // Query-string parameters first, then the form body (the SDKs use the body; curl users may not).
+  return decodeQuery([...url.searchParams, ...(formBody ? new URLSearchParams(body) : [])]);
 }
 
 // ---- ECS (JSON 1.1) ----------------------------------------------------------------------------
@@ -119,14 +148,10 @@ async function ec2(
   request: IncomingMessage,
   body: string,
   response: ServerResponse,
+  accessKeyId: string | undefined,
 ): Promise<void> {
   const requestId = randomUUID();
-  const contentType = request.headers['content-type'] ?? '';
-  // Lenient about the content type (fetch sends text/plain by default): any non-JSON body is a form.
-  const formBody = request.method === 'POST' && !contentType.includes('json');
-  // Query-string parameters first, then the form body (the SDKs use the body; curl users may not).
-  const params = [...url.searchParams, ...(formBody ? new URLSearchParams(body) : [])];
-  const input = decodeQuery(params);
+  const input = queryInput(url, request, body);
   const action = typeof input['Action'] === 'string' ? input['Action'] : '';
   const fail = (error: ApiError, throttled = false): void => {
     if (action !== '') deps.stats.record('ec2', action, throttled);
@@ -144,7 +169,7 @@ async function ec2(
     fail(new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503), true);
     return;
   }
-  const denied = await deps.authorize?.({ service: 'ec2', operation: action, input, accessKeyId: accessKeyIdOf(request.headers.authorization, url.searchParams) });
+  const denied = await deps.authorize?.({ service: 'ec2', operation: action, input, accessKeyId });
   if (denied) {
     fail(denied);
     return;
@@ -179,7 +204,9 @@ function control(deps: ServerDeps, method: string, url: URL, body: string, respo
       sendJson(response, 400, { message: "'after' must be an integer sequence number." });
       return;
     }
-    sendJson(response, 200, { events: deps.ecs.eventsAfter(after) });
+    const account = url.searchParams.get('account');
+    const cell = account !== null && deps.cellAt ? deps.cellAt(account, url.searchParams.get('region') ?? deps.region) : deps;
+    sendJson(response, 200, { events: cell.ecs.eventsAfter(after) });
   } else if (method === 'GET' && path === '/_emulator/stats') {
     sendJson(response, 200, deps.stats.snapshot());
   } else if (method === 'DELETE' && path === '/_emulator/stats') {
@@ -198,6 +225,17 @@ function control(deps: ServerDeps, method: string, url: URL, body: string, respo
     const parsed = parseControlUpdate(parsedBody);
     if (!parsed.ok) sendJson(response, 400, { message: parsed.message });
     else sendJson(response, 200, deps.applyControl(parsed.update));
+  } else if (path.startsWith('/_emulator/org/') && deps.orgControl) {
+    let parsedBody: unknown;
+    try {
+      parsedBody = body.trim() === '' ? {} : JSON.parse(body);
+    } catch {
+      sendJson(response, 400, { message: 'The body must be JSON.' });
+      return;
+    }
+    const answer = deps.orgControl(method, path, parsedBody);
+    if (answer) sendJson(response, answer.status, answer.payload);
+    else sendJson(response, 404, { message: `No emulator endpoint ${method} ${path}.` });
   } else {
     sendJson(response, 404, { message: `No emulator endpoint ${method} ${path}.` });
   }

@@ -13,7 +13,7 @@ import type {
   CreateTargetResult,
   DescribeInput,
 } from './inputs.js';
-import type { SessionView } from './model.js';
+import type { MirrorTarget, SessionView } from './model.js';
 import { NetworkQueries } from './network-actions.js';
 import type { Page } from './paging.js';
 
@@ -38,6 +38,10 @@ export interface Ec2Emulation extends EmulatedService {
   describeSessions(input?: DescribeInput): Page<SessionView>;
   /** Number of traffic mirror sessions in the account. */
   sessionCount(): number;
+  /** The target itself, for AWS RAM to share with another account (org/sharing.ts). */
+  targetForSharing(id: string): MirrorTarget | undefined;
+  /** A target another account shared with this one: described and usable by sessions here. */
+  acceptSharedTarget(target: MirrorTarget): void;
 }
 
 export function createEc2Emulation(ctx: EmulatorContext): Ec2Emulation {
@@ -60,5 +64,9 @@ export function createEc2Emulation(ctx: EmulatorContext): Ec2Emulation {
     },
     describeSessions: (input = {}) => mirroring.describeSessions(input),
     sessionCount: () => mirroring.sessions.size,
+    targetForSharing: (id) => mirroring.targets.get(id),
+    acceptSharedTarget: (target) => {
+      mirroring.targets.set(target.id, target);
+    },
   };
 }

@@ -4,6 +4,19 @@
  * (SigV4's documented header form). Presigned query strings carry it as `X-Amz-Credential`.
  */
 export function accessKeyIdOf(authorization: string | undefined, query?: URLSearchParams): string | undefined {
-  const credential = /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? query?.get('X-Amz-Credential')?.split('/')[0];
-  return credential === undefined || credential === '' ? undefined : credential;
+  return credentialScopeOf(authorization, query)?.accessKeyId;
+}
+
+/** The signer's key id and its credential scope's Region and service (SigV4: `<AKID>/<date>/<region>/<service>/aws4_request`). */
+export interface CredentialScope {
+  readonly accessKeyId: string;
+  readonly region: string | undefined;
+  readonly service: string | undefined;
+}
+
+export function credentialScopeOf(authorization: string | undefined, query?: URLSearchParams): CredentialScope | undefined {
+  const credential = /Credential=([^/,\s]+\/[^,\s]*)/.exec(authorization ?? '')?.[1] ?? query?.get('X-Amz-Credential') ?? undefined;
+  const [accessKeyId, , region, service] = (credential ?? '').split('/');
+  if (accessKeyId === undefined || accessKeyId === '') return undefined;
+  return { accessKeyId, region: region || undefined, service: service || undefined };
 }

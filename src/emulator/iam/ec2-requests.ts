@@ -6,6 +6,11 @@ export interface Ec2Lookups {
   networkInterface(id: string): { subnetId: string; vpcId: string; availabilityZone: string; tags: Readonly<Record<string, string>> } | undefined;
   /** Tags of an existing traffic mirror session, or undefined when there is none. */
   sessionTags(id: string): Readonly<Record<string, string>> | undefined;
+  /**
+   * The account that owns a target: another one's when it was shared through AWS RAM, and then
+   * the target's ARN is in that account (an ARN names its owner's account).
+   */
+  targetOwner?(id: string): string | undefined;
 }
 
 /**
@@ -45,7 +50,7 @@ export const EC2_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
             }
           : {}),
       }),
-      ec2(scope, 'CreateTrafficMirrorSession', 'traffic-mirror-target', text(input, 'TrafficMirrorTargetId') ?? ''),
+      ec2(ownerScope(scope, lookups, text(input, 'TrafficMirrorTargetId') ?? ''), 'CreateTrafficMirrorSession', 'traffic-mirror-target', text(input, 'TrafficMirrorTargetId') ?? ''),
       ec2(scope, 'CreateTrafficMirrorSession', 'traffic-mirror-filter', text(input, 'TrafficMirrorFilterId') ?? ''),
       ec2(scope, 'CreateTrafficMirrorSession', 'traffic-mirror-session', NEW, requestTagContext(tags)),
     ];
@@ -66,7 +71,7 @@ export const EC2_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
     const requests = sessionAction(input, scope, lookups, 'ModifyTrafficMirrorSession');
     const targetId = text(input, 'TrafficMirrorTargetId');
     const filterId = text(input, 'TrafficMirrorFilterId');
-    if (targetId) requests.push(ec2(scope, 'ModifyTrafficMirrorSession', 'traffic-mirror-target', targetId));
+    if (targetId) requests.push(ec2(ownerScope(scope, lookups, targetId), 'ModifyTrafficMirrorSession', 'traffic-mirror-target', targetId));
     if (filterId) requests.push(ec2(scope, 'ModifyTrafficMirrorSession', 'traffic-mirror-filter', filterId));
     return requests;
   },
@@ -138,6 +143,12 @@ export const EC2_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
     return [{ action: 'ec2:DeleteTags', resource: '*', context: { 'ec2:Region': scope.region, ...(keys.length > 0 ? { 'aws:TagKeys': keys } : {}) } }];
   },
 };
+
+/** The scope of a target's ARN: its owner's account when it was shared with the caller's. */
+function ownerScope(scope: ArnScope, lookups: Ec2Lookups, targetId: string): ArnScope {
+  const owner = lookups.targetOwner?.(targetId);
+  return owner === undefined ? scope : { ...scope, accountId: owner };
+}
 
 function arn(scope: ArnScope, type: string, id: string): string {
   return `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:${type}/${id}`;

@@ -15,6 +15,7 @@ export function emulatorIam(
     policies,
     ec2: {
       networkInterface: (id) => state.network.enis.get(id),
+      targetOwner: (id) => state.ec2.targetForSharing(id)?.ownerId,
       sessionTags: (id) => {
         try {
           const [session] = state.ec2.describeSessions({ ids: [id] }).items;

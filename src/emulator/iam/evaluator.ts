@@ -16,6 +16,8 @@ export interface IamSimulation {
   identityPolicies: { name: string; policy: unknown }[];
   serviceControlPolicies: never[];
   resourceControlPolicies: never[];
+  /** A resource-based policy (a role's trust policy for sts:AssumeRole). */
+  resourcePolicy?: unknown;
 }
 
 /**
