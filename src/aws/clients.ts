@@ -13,7 +13,8 @@ export interface AwsClientSettings {
   /** Overrides AWS_ENDPOINT_URL (tests and the demo point it at the emulator). */
   readonly endpoint?: string;
   readonly region?: string;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static keys, or a provider of temporary ones (a role session in a member account), which the SDK calls when they expire. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>);
 }
 
 /**

@@ -16,7 +16,11 @@ export interface ComposeOptions {
 
 /** The composition root shared by the Lambdas, the CLI and the demo: config, clients, ports. Throws ConfigError. */
 export function composeAppDeps(options: ComposeOptions): AppDeps {
-  const config = loadAllConfig(options);
+  return appDepsFor(loadAllConfig(options), options);
+}
+
+/** The ports over a configuration already loaded (one per member account × Region in a hub). */
+export function appDepsFor(config: MirrorConfig, options: Omit<ComposeOptions, 'env'>): AppDeps {
   const clock = options.clock ?? systemClock;
   const settings = clientSettingsFrom(config, options.aws);
   return {
@@ -31,7 +35,7 @@ export function composeAppDeps(options: ComposeOptions): AppDeps {
 }
 
 /** Our variables and the SDK's, every problem of both in one ConfigError. */
-function loadAllConfig(options: ComposeOptions): MirrorConfig {
+export function loadAllConfig(options: Pick<ComposeOptions, 'env' | 'aws'>): MirrorConfig {
   const sdkProblems = clientSettingsProblems(options.env, options.aws);
   let config: MirrorConfig;
   try {

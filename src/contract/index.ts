@@ -5,3 +5,4 @@ export * from './metrics.js';
 export * from './queue.js';
 export * from './tags.js';
 export * from './variables.js';
+export * from './members.js';

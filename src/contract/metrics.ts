@@ -28,6 +28,8 @@ export const METRIC = {
   /** Task events whose task the scope excludes: a scope that excludes everything shows here. */
   outOfScope: 'OutOfScope',
   coverage: 'Coverage',
+  /** Hub: events of a member account whose role could not be assumed (wrong trust, missing role): retried, then dead-lettered. */
+  memberUnreachable: 'MemberUnreachable',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

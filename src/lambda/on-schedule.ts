@@ -1,6 +1,7 @@
 import { METRIC } from '../app/deps.js';
+import { organizationReport, reconcileMembers } from '../app/reconcile-members.js';
 import { reconcile, sweepProblems, type ReconcileReport } from '../app/reconcile.js';
-import { lambdaDeps } from './lambda-deps.js';
+import { hubMembers, lambdaDeps } from './lambda-deps.js';
 
 /** Overall coverage of the sweep, for the dashboard: mirrored / mirrorable ENIs, in percent. */
 export function overallCoverage(report: ReconcileReport): number {
@@ -18,8 +19,11 @@ export function overallCoverage(report: ReconcileReport): number {
  */
 export const handler = async (): Promise<ReconcileReport> => {
   const app = lambdaDeps();
+  const members = hubMembers();
   try {
-    const report = await reconcile(app, { dryRun: false, ...(app.config.createRatePerSecond ? { actionsPerSecond: app.config.createRatePerSecond } : {}) });
+    const options = { dryRun: false, ...(app.config.createRatePerSecond ? { actionsPerSecond: app.config.createRatePerSecond } : {}) };
+    // A hub sweeps every registered member × Region, each with its own role session and budget.
+    const report = members ? organizationReport(await reconcileMembers(members.members, members, app, options), false) : await reconcile(app, options);
     app.metrics.percent(METRIC.coverage, overallCoverage(report));
     app.logger.info('reconcile report', { clusters: report.clusters, created: report.created.length, deleted: report.deleted.length, unmirrored: report.unmirrored.length });
     const problems = sweepProblems(report);
@@ -33,3 +37,4 @@ export const handler = async (): Promise<ReconcileReport> => {
     app.metrics.flush();
   }
 };
+

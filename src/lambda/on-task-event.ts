@@ -1,7 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { handleTaskEvents } from '../app/handle-task-events.js';
+import type { AppDeps } from '../app/deps.js';
+import { handleMemberTaskEvents } from '../app/handle-member-events.js';
+import { handleTaskEvents, type HandleTaskEventsOptions } from '../app/handle-task-events.js';
 import type { TaskEventResult } from '../app/results.js';
-import { lambdaDeps } from './lambda-deps.js';
+import { hubMembers, lambdaDeps } from './lambda-deps.js';
 
 function isSqsEvent(event: unknown): event is SQSEvent {
   return typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
@@ -43,7 +45,7 @@ export const handler = async (event: unknown, context?: TimeLeft): Promise<SQSBa
   const options = context ? { deadline: deadlineOf(app.clock.now(), context.getRemainingTimeInMillis()) } : {};
   try {
     if (isSqsEvent(event)) {
-      const results = await handleTaskEvents(
+      const results = await handleEvents(
         event.Records.map((record) => parseBody(record.body)),
         app,
         options,
@@ -52,7 +54,7 @@ export const handler = async (event: unknown, context?: TimeLeft): Promise<SQSBa
       const failed = event.Records.filter((_, index) => results[index]?.failure !== undefined);
       return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
     }
-    const [result] = await handleTaskEvents([event], app, options);
+    const [result] = await handleEvents([event], app, options);
     if (!result) throw new Error('no result for the event');
     logInvalid(result);
     if (result.failure) throw new TaskEventFailedError(result);
@@ -61,6 +63,12 @@ export const handler = async (event: unknown, context?: TimeLeft): Promise<SQSBa
     app.metrics.flush();
   }
 };
+
+/** A hub hands each event to the member account and Region it names; a single-account deployment handles it itself. */
+function handleEvents(events: readonly unknown[], app: AppDeps, options: HandleTaskEventsOptions): Promise<TaskEventResult[]> {
+  const members = hubMembers();
+  return members ? handleMemberTaskEvents(events, members, app, options) : handleTaskEvents(events, app, options);
+}
 
 /** Retrying cannot fix such an event: it is logged here, then dead-lettered, where the alarm sees it. */
 function logInvalid(result: TaskEventResult | undefined): void {

@@ -7,8 +7,9 @@ import { CliError, clientConfigError, EXIT_FAILURE, EXIT_USAGE, withCode } from 
 import { formatReport } from '../format-report.js';
 import { requireTargetAndFilter } from '../require-target-and-filter.js';
 import { CliLog } from '../stderr-logger.js';
+import { listOf, roleName, runMemberSweep, wantsMembers, type MemberCliOptions } from './member-sweep.js';
 
-interface SweepCliOptions extends AwsCliOptions {
+interface SweepCliOptions extends AwsCliOptions, MemberCliOptions {
   readonly cluster?: string[];
   readonly json?: boolean;
   readonly dryRun?: boolean;
@@ -38,11 +39,33 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...names];
 }
 
+/** The organization's flags: one sweep per account × Region, each through the member role. */
+function withMemberOptions(command: Command): Command {
+  return command
+    .option('--accounts <ids...>', 'member accounts to sweep, each through a session of --role-name (repeatable or comma-separated)', listOf('account'))
+    .option('--regions <names...>', 'Regions of each member account (default --region / AWS_REGION)', listOf('region'))
+    .option('--role-name <name>', 'the role to assume in each account (default MIRROR_MEMBER_ROLE_NAME, else ecs-traffic-mirror-member)', roleName)
+    .option('--external-id <id>', 'the external id the member roles require (default MIRROR_MEMBER_EXTERNAL_ID)');
+}
+
 /** A one-line progress indicator, on stderr and only for a person watching a terminal. */
 function progressReporter(): ((progress: SweepProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return ({ stage, done, total }) => {
     process.stderr.write(`\r\x1b[2K${stage}: ${done}${total === undefined ? '' : `/${total}`}`);
+  };
+}
+
+function sweepOptionsOf(options: SweepCliOptions, dryRun: boolean) {
+  for (const cluster of options.cluster ?? []) {
+    const problem = invalidScopeName('cluster', cluster);
+    if (problem !== undefined) throw new CliError(`--cluster: ${problem}`, EXIT_USAGE);
+  }
+  return {
+    dryRun,
+    ...(options.cluster ? { clusters: options.cluster } : {}),
+    ...(options.rate === undefined ? {} : { actionsPerSecond: options.rate }),
+    ...(options.maxDeletePercent === undefined ? {} : { maxDeletePercent: options.maxDeletePercent }),
   };
 }
 
@@ -82,7 +105,7 @@ function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status'
 }
 
 export function reconcileCommand(): Command {
-  return withAwsOptions(
+  return withAwsOptions(withMemberOptions(
     new Command('reconcile')
       .description('sweep once: create missing sessions, delete our orphaned ones, report foreign ones')
       .option('--dry-run', 'report what would change, change nothing')
@@ -94,20 +117,22 @@ export function reconcileCommand(): Command {
         wholePercent,
       )
       .option('--json', 'print the report as one JSON document'),
-  ).action(async (options: SweepCliOptions) => {
+  )).action(async (options: SweepCliOptions) => {
     const log = new CliLog(options.verbose === true);
+    if (wantsMembers(options)) return runMemberSweep(options, sweepOptionsOf(options, options.dryRun === true), 'reconcile', log);
     print(await runSweep(options, options.dryRun === true, log), options, 'reconcile', log);
   });
 }
 
 export function statusCommand(): Command {
-  return withAwsOptions(
+  return withAwsOptions(withMemberOptions(
     new Command('status')
       .description('show mirroring coverage per cluster and every unmirrored task with the reason (changes nothing)')
       .option('--cluster <name...>', 'clusters to show, names or ARNs (default MIRROR_CLUSTERS, else all)', collect)
       .option('--json', 'print the report as one JSON document'),
-  ).action(async (options: SweepCliOptions) => {
+  )).action(async (options: SweepCliOptions) => {
     const log = new CliLog(options.verbose === true);
+    if (wantsMembers(options)) return runMemberSweep(options, sweepOptionsOf(options, true), 'status', log);
     print(await runSweep(options, true, log), options, 'status', log);
   });
 }
