@@ -10,3 +10,6 @@ export {
 } from './ecs-traffic-mirror.js';
 export { EcsTrafficMirrorConfigError } from './config-error.js';
 export { EcsTrafficMirrorStack, type EcsTrafficMirrorStackProps } from './stack.js';
+export { EcsTrafficMirrorHub, hubFunctionRoleArns, type EcsTrafficMirrorHubProps, type HubMember } from './hub.js';
+export { EcsTrafficMirrorMember, type EcsTrafficMirrorMemberProps } from './member.js';
+export { EcsTrafficMirrorStackSet, EcsTrafficMirrorTargetShare, type EcsTrafficMirrorStackSetProps, type EcsTrafficMirrorTargetShareProps } from './stack-set.js';

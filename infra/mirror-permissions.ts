@@ -12,6 +12,12 @@ export interface MirrorPermissionInputs {
   readonly clusters: ClusterScope;
   /** The Traffic Mirror target ID (`tmt-…`), possibly a token. */
   readonly targetId: string;
+  /**
+   * The account that owns the target, when it is shared with this one through AWS RAM: its ARN
+   * names the owner's account (an ARN always does).
+   * @default - the stack's account
+   */
+  readonly targetOwnerAccountId?: string;
   /** The Traffic Mirror filter ID (`tmf-…`), possibly a token. */
   readonly filterId: string;
   /** Only ENIs in these subnets may be mirror sources (subnet ARNs); empty: any. */
@@ -100,7 +106,12 @@ function createManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatem
       sid: 'CreateSessionToTarget',
       // ...to the pinned target with the pinned filter.
       actions: ['ec2:CreateTrafficMirrorSession'],
-      resources: [ec2Arn(stack, 'traffic-mirror-target', inputs.targetId), ec2Arn(stack, 'traffic-mirror-filter', inputs.filterId)],
+      resources: [
+        inputs.targetOwnerAccountId === undefined
+          ? ec2Arn(stack, 'traffic-mirror-target', inputs.targetId)
+          : stack.formatArn({ service: 'ec2', account: inputs.targetOwnerAccountId, resource: 'traffic-mirror-target', resourceName: inputs.targetId }),
+        ec2Arn(stack, 'traffic-mirror-filter', inputs.filterId),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'CreateOnlyManagedSessions',
@@ -174,4 +185,32 @@ function describeTasks(inputs: MirrorPermissionInputs): iam.PolicyStatement {
     resources: [allTasksInAccount(inputs)],
     conditions: clusterCondition(inputs),
   });
+}
+
+/**
+ * A member role's grants: what the event and the reconcile Lambdas need in one account, together
+ * (the hub's two functions share the one role a member offers), each statement once.
+ */
+export function memberRoleStatements(inputs: MirrorPermissionInputs, stopTasks: boolean): iam.PolicyStatement[] {
+  const bySid = new Map<string, iam.PolicyStatement>();
+  for (const statement of [...eventFunctionStatements(inputs, stopTasks), ...reconcileFunctionStatements(inputs)]) {
+    if (statement.sid !== undefined && !bySid.has(statement.sid)) bySid.set(statement.sid, statement);
+  }
+  return [...bySid.values()];
+}
+
+/**
+ * The hub's Lambdas act in members only through the member role: sts:AssumeRole on that role's
+ * name in any account, and only in accounts of the organization (aws:ResourceOrgID, a global
+ * condition key of the role being assumed). Nothing in the hub's own account is granted.
+ */
+export function assumeMemberRoleStatements(stack: Stack, roleName: string, organizationId: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'AssumeMemberRole',
+      actions: ['sts:AssumeRole'],
+      resources: [stack.formatArn({ service: 'iam', region: '', account: '*', resource: 'role', resourceName: roleName })],
+      conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+    }),
+  ];
 }

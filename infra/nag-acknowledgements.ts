@@ -27,6 +27,8 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   DescribeTasksInScope:
     'Task IDs are unknown before tasks start; the ecs:cluster condition scopes DescribeTasks to the configured clusters.',
   ListClusters: 'ecs:ListClusters supports no resource-level permissions; it needs Resource "*".',
+  AssumeMemberRole:
+    'The hub assumes the member role in every member account, which are known only at run time (MIRROR_MEMBERS); the ARN pattern names the one role, and aws:ResourceOrgID limits it to the organization\'s accounts.',
 };
 
 /**
