@@ -6,6 +6,7 @@
  *   npm run bench -- emulator-index [--calls 200]
  *   npm run bench -- cold-init [--runs 15]
  *   npm run bench -- reconcile [--tasks 10000] [--churn 50]
+ *   npm run bench -- org-burst [--accounts 10] [--tasks 300] [--concurrency 2]
  *   npm run bench -- all
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -16,6 +17,8 @@ import { DEFAULT_OURS, runBurstBench } from './burst-report.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
 import { runEmulatorIndexBench, type IndexBenchResult } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
+import { formatOrgBurst, runOrgBurst } from './org-burst.js';
+import { EVENT_QUEUE } from '../src/contract/queue.js';
 
 const write = (text: string) => process.stdout.write(text);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -172,12 +175,38 @@ function allCommand(): Command {
     });
 }
 
+function orgBurstCommand(): Command {
+  return new Command('org-burst')
+    .description('N tasks in each of many accounts at once, through one hub (docs/performance.md, organizations)')
+    .option('--accounts <n>', 'member accounts', positiveInteger, 10)
+    .option('--tasks <n>', 'tasks per account', positiveInteger, 300)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .option('--concurrency <n>', 'hub event Lambda: maximum concurrency (each container its own per-member limiters; default the construct\'s)', positiveInteger, EVENT_QUEUE.maxConcurrency)
+    .option('--create-rate <perSecond>', 'MIRROR_CREATE_RATE per container per member (default: 5 / concurrency)', nonNegativeNumber)
+    .action(async (flags: { accounts: number; tasks: number; profile: ProfileName; seed: number; concurrency: number; createRate?: number }) => {
+      const result = await runOrgBurst({
+        accounts: flags.accounts,
+        tasks: flags.tasks,
+        profile: flags.profile,
+        seed: flags.seed,
+        concurrency: flags.concurrency,
+        createRatePerContainer: flags.createRate ?? 5 / flags.concurrency,
+        deadlineSeconds: 3 * Math.max(0, flags.tasks - 50) / 5 + 60,
+        progress,
+      });
+      write(formatOrgBurst(result));
+      write(`${JSON.stringify(result)}\n`);
+    });
+}
+
 const program = new Command('bench')
   .description('ecs-traffic-mirror benchmarks (docs/performance.md)')
   .addCommand(burstCommand())
   .addCommand(emulatorIndexCommand())
   .addCommand(coldInitCommand())
   .addCommand(reconcileCommand())
+  .addCommand(orgBurstCommand())
   .addCommand(allCommand());
 
 await program.parseAsync(process.argv);
