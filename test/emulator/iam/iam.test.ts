@@ -206,10 +206,11 @@ describe('emulator IAM', () => {
     expect(denied).toMatchObject({ name: 'AccessDeniedException' });
   });
 
-  it('maps every ECS operation the emulator serves, and only EC2 actions it serves', async () => {
+  it('maps every ECS operation and every EC2 action the emulator serves, and nothing else', async () => {
     await start({});
     expect(Object.keys(ECS_AUTHORIZATIONS).sort()).toEqual([...ECS_OPERATIONS].sort());
     expect(Object.keys(EC2_AUTHORIZATIONS).filter((action) => !emulator.ec2.supports(action))).toEqual([]);
+    expect(emulator.ec2.actions().filter((action) => !Object.hasOwn(EC2_AUTHORIZATIONS, action))).toEqual([]);
   });
 
   it('reads the --iam file format: one document or a list per access key', async () => {
