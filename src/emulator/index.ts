@@ -147,3 +147,5 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
   };
 }
+
+export { launchContainerInstances, type LaunchCapacityOptions, type LaunchedContainerInstance } from './capacity.js';
