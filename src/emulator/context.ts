@@ -64,4 +64,6 @@ export interface EcsEmulation extends EmulatedService {
   eventsAfter(sequence: number): LoggedEvent[];
   /** Called for every delivered event; returns an unsubscribe function. */
   subscribe(subscriber: EventSubscriber): () => void;
+  /** ECS Container Instance State Change events after the given sequence number (their own log). */
+  containerInstanceEventsAfter(sequence: number): readonly { readonly sequence: number; readonly event: unknown }[];
 }
