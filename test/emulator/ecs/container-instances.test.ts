@@ -285,5 +285,7 @@ describe('deregistration and termination', () => {
     expect(sessions.TrafficMirrorSessions).toEqual([]);
     const last = emulator.ecs.containerInstanceEventsAfter(0).at(-1)?.event;
     expect(last?.detail).toMatchObject({ status: 'INACTIVE', containerInstanceArn: host?.containerInstanceArn });
+    const served = (await (await fetch(`${emulator.url}/_emulator/container-instance-events?after=0`)).json()) as { events: { event: { detail: { status: string } } }[] };
+    expect(served.events.map((logged) => logged.event.detail.status).at(-1)).toBe('INACTIVE');
   });
 });
