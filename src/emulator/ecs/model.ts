@@ -17,7 +17,10 @@ export { LAUNCH_TYPES, type LaunchType } from '../../contract/ids.js';
  * types always find an empty cluster. RunTask answers what ECS answers for one (observed, e.g. in
  * CloudTrail: InvalidParameterException "No Container Instances were found in your cluster."),
  * and a service never places a task. That EXTERNAL and MANAGED_INSTANCES answer the same as EC2
- * is inferred.
+ * is inferred. (Not emulated yet, for when it is: ECS Developer Guide, "Amazon ECS task networking
+ * for Amazon ECS Managed Instances": network modes awsvpc and host; "Allocate a network interface
+ * for tasks on Amazon ECS Managed Instances": every instance gets a trunk ENI at launch when its
+ * type supports trunking, and each awsvpc task's ENI is attached to that trunk — a branch ENI.)
  */
 export const needsContainerInstances = (launchType: LaunchType): boolean => launchType !== 'FARGATE';
 
