@@ -96,6 +96,31 @@ const SIZES: Readonly<Record<string, { readonly vcpus: number; readonly memoryMi
   'm6i.large': { vcpus: 2, memoryMiB: 8192 },
 };
 
+/**
+ * Network interfaces an instance type can attach, and the branch ENIs ECS allows it with
+ * awsvpcTrunking. ECS Developer Guide, "Increasing Amazon ECS Linux container instance network
+ * interfaces": "by default a c5.large instance may have up to three ENIs attached to it … you can
+ * typically only run two such tasks", and with trunking "ten tasks"; the other rows are the EC2
+ * instance types guide's "Maximum network interfaces" and the ECS page's supported-instances
+ * table. Types not listed: 3 and 10, *inferred*.
+ */
+const ENI_LIMITS: Readonly<Record<string, { readonly interfaces: number; readonly branches: number }>> = {
+  't2.micro': { interfaces: 2, branches: 0 },
+  't2.medium': { interfaces: 3, branches: 0 },
+  't3.medium': { interfaces: 3, branches: 0 },
+  'm4.large': { interfaces: 2, branches: 0 },
+  'c4.large': { interfaces: 3, branches: 0 },
+  'c5.large': { interfaces: 3, branches: 10 },
+  'c5.xlarge': { interfaces: 4, branches: 20 },
+  'm5.large': { interfaces: 3, branches: 10 },
+  'm5.xlarge': { interfaces: 4, branches: 20 },
+  'm6i.large': { interfaces: 3, branches: 10 },
+};
+
+export function eniLimitsOf(instanceType: string): { readonly interfaces: number; readonly branches: number } {
+  return ENI_LIMITS[instanceType] ?? { interfaces: 3, branches: 10 };
+}
+
 export function defaultResourcesOf(instanceType: string): { readonly cpu: number; readonly memory: number } {
   const size = SIZES[instanceType] ?? { vcpus: 2, memoryMiB: 4096 };
   return { cpu: size.vcpus * 1024, memory: size.memoryMiB };

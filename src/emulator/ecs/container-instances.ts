@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context.js';
-import type { Ec2Instance } from '../instances.js';
+import { eniLimitsOf, type Ec2Instance } from '../instances.js';
 import type { NetworkInterface } from '../network.js';
 import { uuid } from './ids.js';
 import type { AwsVpcSettings, ClusterRecord, TaskDefinitionRecord, TaskRecord } from './model.js';
@@ -130,7 +130,9 @@ export class Capacity {
    * lacks) and, for awsvpc, a requested subnet in their Availability Zone (the task ENI is created
    * there; the reason ATTRIBUTE for the others is *inferred*). Among fitting instances the one
    * with the most remaining CPU wins: *inferred*, standing in for ECS's placement strategies.
-   * CPU is checked before memory: *inferred*.
+   * CPU is checked before memory: *inferred*. An awsvpc task also needs a free ENI slot: an
+   * attachment (the instance's limit less the ENIs attached) or, on a trunked instance, a branch
+   * (see eniLimitsOf); the reason RESOURCE:ENI for a full instance is *inferred*.
    */
   place(cluster: ClusterRecord, definition: TaskDefinitionRecord, awsvpc: AwsVpcSettings | undefined): Placement {
     const need = taskResources(definition);
@@ -139,6 +141,7 @@ export class Capacity {
     for (const record of this.placeable(cluster)) {
       const subnetId = awsvpc ? this.subnetInZone(awsvpc, record.instance.availabilityZone) : undefined;
       if (awsvpc && subnetId === undefined) failures.push({ arn: record.arn, reason: 'ATTRIBUTE' });
+      else if (awsvpc && !this.hasEniSlot(record)) failures.push({ arn: record.arn, reason: 'RESOURCE:ENI' });
       else if (record.remaining.cpu < need.cpu) failures.push({ arn: record.arn, reason: 'RESOURCE:CPU' });
       else if (record.remaining.memory < need.memory) failures.push({ arn: record.arn, reason: 'RESOURCE:MEMORY' });
       else if (!best || record.remaining.cpu > best.on.remaining.cpu) best = { on: record, subnetId };
@@ -205,6 +208,15 @@ export class Capacity {
     return () => {
       this.subscribers.delete(wrapped);
     };
+  }
+
+  private hasEniSlot(record: ContainerInstanceRecord): boolean {
+    const limits = eniLimitsOf(record.instance.instanceType);
+    if (record.trunk) {
+      const branches = [...record.tasks].filter((task) => task.attachment !== undefined).length;
+      return branches < limits.branches;
+    }
+    return record.instance.attachments.size < limits.interfaces;
   }
 
   private subnetInZone(awsvpc: AwsVpcSettings, availabilityZone: string): string | undefined {

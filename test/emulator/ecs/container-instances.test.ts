@@ -216,6 +216,15 @@ describe('placement of EC2 tasks', () => {
     expect(await errorOf(mirror(xen?.primaryNetworkInterfaceId))).toMatchObject({ name: 'NetworkInterfaceNotSupported' });
   });
 
+  it('fits as many awsvpc tasks as the instance type has ENIs to spare, and answers RESOURCE:ENI beyond', async () => {
+    const subnetId = [...emulator.network.subnets.keys()][0] ?? '';
+    // c5.large: 3 network interfaces, the primary among them (ECS Developer Guide, ENI trunking).
+    const [host] = await launchContainerInstances(emulator, { cluster: 'ec2', subnetId, instanceType: 'c5.large' });
+    const run = await runTask('vpc', { ...awsvpcIn(subnetId), count: 3 });
+    expect(run.tasks).toHaveLength(2);
+    expect(run.failures).toEqual([{ arn: host?.containerInstanceArn, reason: 'RESOURCE:ENI' }]);
+  });
+
   it('places an EC2 service while its tasks fit and rests there', async () => {
     await launchContainerInstances(emulator, { cluster: 'ec2', count: 2, cpu: 1024, memory: 4096 });
     await ecs.send(new CreateServiceCommand({ cluster: 'ec2', serviceName: 'web', taskDefinition: 'bridge', desiredCount: 5, launchType: 'EC2' }));

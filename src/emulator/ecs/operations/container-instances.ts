@@ -1,4 +1,4 @@
-import { defaultResourcesOf } from '../../instances.js';
+import { defaultResourcesOf, eniLimitsOf } from '../../instances.js';
 import { clientException, invalidParameter } from '../errors.js';
 import { longTaskId } from '../ids.js';
 import {
@@ -87,8 +87,8 @@ function readResources(input: Input, instanceType: string): Resources {
  * for the account, attaches a trunk ENI and the optional attribute ecs.awsvpc-trunk-id ("If this
  * attribute exists, the instance has a trunk network interface"); its value being the trunk
  * attachment's id is *inferred*. Only instances registered after the setting is on get a trunk
- * (ECS Developer Guide, ENI trunking), and only Nitro ones (its supported instance types are Nitro
- * families: the emulator's rule is *inferred* from that list).
+ * (ECS Developer Guide, ENI trunking), and only types that support it (the page's supported
+ * instances are Nitro families; see eniLimitsOf).
  */
 export const registerContainerInstance: Operation = (runtime, input) => {
   const { context, store, capacity } = runtime;
@@ -123,7 +123,8 @@ export const registerContainerInstance: Operation = (runtime, input) => {
   const versionInfo = optionalObject(input, 'versionInfo');
   const id = longTaskId(context.random);
   const now = context.now();
-  const trunked = runtime.accountSettings.effective('awsvpcTrunking') === 'enabled' && instance.nitro;
+  const trunked =
+    runtime.accountSettings.effective('awsvpcTrunking') === 'enabled' && instance.nitro && eniLimitsOf(instance.instanceType).branches > 0;
   const trunk = trunked ? createTrunk(runtime, instance) : undefined;
   const builtIn = [
     { name: 'ecs.ami-id', value: instance.imageId },
