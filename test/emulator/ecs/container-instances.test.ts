@@ -21,6 +21,7 @@ import {
   ListContainerInstancesCommand,
   ListTasksCommand,
   PutAccountSettingCommand,
+  PutAccountSettingDefaultCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -267,6 +268,22 @@ describe('awsvpcTrunking', () => {
     await waitUntilTasksStopped({ client: ecs, maxWaitTime: 10, minDelay: 1 }, { cluster: 'ec2', tasks: [taskArn] });
     await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'ec2', containerInstance: trunked?.containerInstanceArn }));
     expect(await errorOf(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [trunkEniId ?? ''] })))).toMatchObject({ name: 'InvalidNetworkInterfaceID.NotFound' });
+  });
+});
+
+describe('account settings', () => {
+  it('lists only settings that were set, or every effective one with defaults, paged by 10 at most', async () => {
+    expect((await ecs.send(new ListAccountSettingsCommand({}))).settings).toEqual([]);
+    await ecs.send(new PutAccountSettingDefaultCommand({ name: 'containerInsights', value: 'enabled' }));
+    const first = await ecs.send(new ListAccountSettingsCommand({ effectiveSettings: true, maxResults: 10 }));
+    const second = await ecs.send(new ListAccountSettingsCommand({ effectiveSettings: true, maxResults: 10, nextToken: first.nextToken }));
+    const all = [...(first.settings ?? []), ...(second.settings ?? [])];
+    expect(first.settings).toHaveLength(10);
+    expect(all.find((setting) => setting.name === 'awsvpcTrunking')?.value).toBe('disabled');
+    expect(all.find((setting) => setting.name === 'containerInsights')?.value).toBe('enabled');
+    expect(all.find((setting) => setting.name === 'taskLongArnFormat')?.value).toBe('enabled');
+    expect(await errorOf(ecs.send(new PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'on' })))).toBeInstanceOf(InvalidParameterException);
+    expect(await errorOf(ecs.send(new ListAccountSettingsCommand({ maxResults: 11 })))).toBeInstanceOf(InvalidParameterException);
   });
 });
 
