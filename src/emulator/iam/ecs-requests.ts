@@ -48,7 +48,13 @@ export const ECS_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
     strings(input, 'tasks', []).map((task) => taskRequest('DescribeTasks', scope, lookups, text(input, 'cluster'), task)),
   // Reference: ListTasks' only resource type is container-instance, which a cluster-wide listing
   // does not name: resource `*`, scoped by ecs:cluster.
-  ListTasks: (input, scope) => [ecs('ListTasks', '*', { 'ecs:cluster': clusterArnOf(scope, text(input, 'cluster')) })],
+  // Listing the tasks of one container instance names it: that instance's ARN.
+  ListTasks: (input, scope) => {
+    const clusterArn = clusterArnOf(scope, text(input, 'cluster'));
+    const instance = text(input, 'containerInstance');
+    const resource = instance === undefined ? '*' : instance.startsWith('arn:') ? instance : arn(scope, 'container-instance', `${clusterNameOf(clusterArn)}/${instance}`);
+    return [ecs('ListTasks', resource, { 'ecs:cluster': clusterArn })];
+  },
   // Reference: service required (aws:ResourceTag, ecs:cluster); aws:RequestTag, aws:TagKeys.
   CreateService: (input, scope) => [
     ecs('CreateService', serviceArnOf(scope, text(input, 'cluster'), text(input, 'serviceName') ?? ''), {

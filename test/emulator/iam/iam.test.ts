@@ -263,7 +263,7 @@ describe('emulator IAM', () => {
     expect(denied).toMatchObject({ name: 'UnauthorizedOperation' });
     expect(deniedTerminate).toMatchObject({ name: 'UnauthorizedOperation' });
     const described = await ec2As('launcher').send(new DescribeInstancesCommand({ InstanceIds: [id, other] }));
-    expect(described.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(['shutting-down', expect.stringMatching(/^(pending|running)$/)]);
+    expect(described.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual([expect.stringMatching(/^(shutting-down|terminated)$/), expect.stringMatching(/^(pending|running)$/)]);
   });
 
   it('authorizes the container instance and account setting operations on their clusters, instances and settings', async () => {
@@ -274,7 +274,7 @@ describe('emulator IAM', () => {
       agent: [
         policy(
           allow(['ecs:RegisterContainerInstance', 'ecs:DeregisterContainerInstance', 'ecs:ListContainerInstances'], clusterArn),
-          allow('ecs:DescribeContainerInstances', 'arn:aws:ecs:us-east-1:123456789012:container-instance/apps/*', { ArnEquals: { 'ecs:cluster': clusterArn } }),
+          allow(['ecs:DescribeContainerInstances', 'ecs:ListTasks'], 'arn:aws:ecs:us-east-1:123456789012:container-instance/apps/*', { ArnEquals: { 'ecs:cluster': clusterArn } }),
           allow('ecs:PutAccountSetting', '*', { StringEquals: { 'ecs:account-setting': 'awsvpcTrunking' } }),
           allow('ecs:ListAccountSettings', '*'),
         ),
@@ -295,11 +295,13 @@ describe('emulator IAM', () => {
     await ecsAs('agent').send(new PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled' }));
     const deniedSetting = await failure(ecsAs('agent').send(new PutAccountSettingCommand({ name: 'containerInsights', value: 'enabled' })));
     const settings = await ecsAs('agent').send(new ListAccountSettingsCommand({}));
+    const tasksOnIt = await ecsAs('agent').send(new ListTasksCommand({ cluster: 'apps', containerInstance: arn }));
     await ecsAs('agent').send(new DeregisterContainerInstanceCommand({ cluster: 'apps', containerInstance: arn }));
     // assess
     expect(deniedElsewhere).toMatchObject({ name: 'AccessDeniedException' });
     expect(described.containerInstances).toHaveLength(1);
     expect(listed.containerInstanceArns).toEqual([arn]);
+    expect(tasksOnIt.taskArns).toEqual([]);
     expect(deniedSetting).toMatchObject({ name: 'AccessDeniedException' });
     expect(settings.settings?.map((setting) => setting.name)).toEqual(['awsvpcTrunking']);
   });
