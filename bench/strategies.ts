@@ -15,7 +15,7 @@ import type { RunningEmulator } from '../src/emulator/index.js';
 import { noMetrics, silentLogger } from '../src/ports/index.js';
 import { CONSTRUCT_RULE, matches, seedRule } from './event-rules.js';
 import { AsyncLambdaInvoker, LAMBDA_ASYNC_DEFAULTS } from './lambda-async.js';
-import { seedLambdaHandler, type SeedClientSettings, type SeedLogKind } from './seed-lambda.js';
+import { SEED_MAX_ATTEMPTS, seedLambdaHandler, type SeedClientSettings, type SeedLogKind } from './seed-lambda.js';
 
 export interface StrategyWorld {
   readonly emulator: RunningEmulator;
@@ -62,8 +62,8 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 export function seedStrategy(maxConcurrency = LAMBDA_ASYNC_DEFAULTS.maxConcurrency): Strategy {
   return {
     name: 'seed',
-    label: `seed Lambda (port): EventBridge rule lastStatus=ACTIVATING → Lambda async, 1 event/invocation, ≤${maxConcurrency} concurrent, 2 async retries (1 min, 2 min); SDK standard retry, 5 attempts`,
-    settings: { maxConcurrency, asyncRetries: LAMBDA_ASYNC_DEFAULTS.retryDelaysMs.length, sdkRetryMode: 'standard', sdkMaxAttempts: 5 },
+    label: `seed Lambda (port): EventBridge rule lastStatus=ACTIVATING → Lambda async, 1 event/invocation, ≤${maxConcurrency} concurrent, 2 async retries (1 min, 2 min); botocore legacy retry, ${SEED_MAX_ATTEMPTS} attempts, rand × 2^(n−1) s`,
+    settings: { maxConcurrency, asyncRetries: LAMBDA_ASYNC_DEFAULTS.retryDelaysMs.length, sdkRetryMode: 'botocore-legacy', sdkMaxAttempts: SEED_MAX_ATTEMPTS },
     start(world) {
       const logs: Record<string, number> = {};
       const invoker = new AsyncLambdaInvoker<unknown>(
@@ -72,6 +72,7 @@ export function seedStrategy(maxConcurrency = LAMBDA_ASYNC_DEFAULTS.maxConcurren
             env: { TrafficMirrorTarget: world.targetId, TrafficMirrorFilter: world.filterId },
             aws: world.aws,
             log: (kind: SeedLogKind) => increment(logs, kind),
+            retry: { random: Math.random, sleep, onAttempt: (attempt) => increment(logs, attempt === 1 ? 'sdk:calls' : 'sdk:retries') },
           }),
         { ...LAMBDA_ASYNC_DEFAULTS, maxConcurrency },
       );
