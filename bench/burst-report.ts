@@ -165,6 +165,9 @@ export function formatBurstTable(report: BurstBenchReport): string {
   for (const r of results) {
     out.push(`${r.strategy}: ${r.label}`);
     out.push(`  EC2 by action: ${actions(r.ec2ByAction, r.ec2ThrottledByAction)}`);
+    for (const [action, codes] of Object.entries(r.ec2ErrorsByAction ?? {})) {
+      out.push(`  EC2 ${action} errors: ${Object.entries(codes).map(([code, n]) => `${code} ${n}`).join(', ')}`);
+    }
     out.push(`  ${Object.entries(r.details).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     if (r.groundTruth) out.push(`  groundTruth at the end: mirrored ${r.groundTruth.mirrored}/${r.groundTruth.mirrorable}, duplicates ${r.groundTruth.duplicateSessions}, unsupported ${r.groundTruth.unsupported}`);
   }

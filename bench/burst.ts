@@ -81,6 +81,8 @@ export interface StrategyResult {
   readonly ec2RequestsAtCoverage: number | null;
   readonly ec2ByAction: Readonly<Record<string, number>>;
   readonly ec2ThrottledByAction: Readonly<Record<string, number>>;
+  /** Errors the emulator answered, per action and code (throttles included). */
+  readonly ec2ErrorsByAction: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly ecsRequests: number;
   readonly ecsByAction: Readonly<Record<string, number>>;
   readonly requestsPerMirroredEni: number | null;
@@ -266,6 +268,7 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
       ec2RequestsAtCoverage,
       ec2ByAction: stats.ec2.requests,
       ec2ThrottledByAction: stats.ec2.throttled,
+      ec2ErrorsByAction: stats.ec2.errors,
       ecsRequests: stats.ecs.total - (stats.ecs.requests.RunTask ?? 0),
       ecsByAction: stats.ecs.requests,
       requestsPerMirroredEni: mirrored > 0 ? stats.ec2.total / mirrored : null,

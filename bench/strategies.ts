@@ -12,7 +12,8 @@ import { reconcile } from '../src/app/reconcile.js';
 import { composeAppDeps } from '../src/aws/compose.js';
 import { QueueDelivery, type QueueDeliveryOptions } from '../src/emulator/event-delivery.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
-import { noMetrics, silentLogger } from '../src/ports/index.js';
+import { MirrorError } from '../src/core/errors.js';
+import { noMetrics, silentLogger, type Ec2Mirroring } from '../src/ports/index.js';
 import { CONSTRUCT_RULE, matches, seedRule } from './event-rules.js';
 import { AsyncLambdaInvoker, LAMBDA_ASYNC_DEFAULTS } from './lambda-async.js';
 import { SEED_MAX_ATTEMPTS, seedLambdaHandler, type SeedClientSettings, type SeedLogKind } from './seed-lambda.js';
@@ -118,6 +119,33 @@ export interface OursSettings {
   readonly reconcileGraceMs: number;
 }
 
+/**
+ * The EC2 port with its calls counted under `prefix` (event path or sweep), by outcome: the
+ * emulator counts requests (SDK retries included), this says which part of ours asked and why.
+ */
+function countingEc2(ec2: Ec2Mirroring, counts: Record<string, number>, prefix: string): Ec2Mirroring {
+  const outcome = async <T>(name: string, work: Promise<T>): Promise<T> => {
+    increment(counts, `${prefix}:${name}`);
+    try {
+      return await work;
+    } catch (error) {
+      increment(counts, `${prefix}:${name}:${error instanceof MirrorError ? error.kind : 'error'}`);
+      throw error;
+    }
+  };
+  return {
+    findSessionsForEnis: (ids) => outcome('findSessionsForEnis', ec2.findSessionsForEnis(ids)),
+    listSessionsForTarget: (targetId) => {
+      increment(counts, `${prefix}:listSessionsForTarget`);
+      return ec2.listSessionsForTarget(targetId);
+    },
+    createSession: (plan) => outcome('createSession', ec2.createSession(plan)),
+    deleteSession: (sessionId) => outcome('deleteSession', ec2.deleteSession(sessionId)),
+    findSessionsByIds: (ids) => outcome('findSessionsByIds', ec2.findSessionsByIds(ids)),
+    findTargetAndFilter: (targetId, filterId) => outcome('findTargetAndFilter', ec2.findTargetAndFilter(targetId, filterId)),
+  };
+}
+
 /** Warm Lambda containers: one set of deps (clients, limiter, cache) per concurrent invocation. */
 class WarmContainers<T> {
   private readonly free: T[] = [];
@@ -166,8 +194,12 @@ export function oursStrategy(settings: OursSettings): Strategy {
         ...(rate === undefined ? {} : { MIRROR_CREATE_RATE: String(rate) }),
         MIRROR_RECONCILE_GRACE_SECONDS: String(Math.round(settings.reconcileGraceMs / 1000)),
       };
-      const compose = (): AppDeps => composeAppDeps({ env, logger: silentLogger, metrics: noMetrics, aws: world.aws });
-      const containers = new WarmContainers(compose);
+      const portCalls: Record<string, number> = {};
+      const compose = (prefix: string): AppDeps => {
+        const deps = composeAppDeps({ env, logger: silentLogger, metrics: noMetrics, aws: world.aws });
+        return { ...deps, ec2: countingEc2(deps.ec2, portCalls, prefix) };
+      };
+      const containers = new WarmContainers(() => compose('event'));
       const outcomes: Record<string, number> = {};
       const counters = { batches: 0, batchFailures: 0, reconcileRuns: 0, reconcileSkipped: 0, reconcileCreated: 0, reconcileFailures: 0, reconcileErrors: 0 };
       let handling = 0;
@@ -202,7 +234,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
           counters.reconcileSkipped++;
           return;
         }
-        reconcileDeps ??= compose();
+        reconcileDeps ??= compose('sweep');
         const deps = reconcileDeps;
         counters.reconcileRuns++;
         sweep = reconcile(deps, { dryRun: false, ...(deps.config.createRatePerSecond ? { actionsPerSecond: deps.config.createRatePerSecond } : {}) })
@@ -239,6 +271,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
             containers: containers.created,
             ...counters,
             ...Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [`eventEni:${k}`, v])),
+            ...portCalls,
           };
         },
         stop: async () => {
