@@ -147,8 +147,13 @@ export interface EcsTrafficMirrorProps {
 
   /**
    * The sweep leaves tasks younger than this to the event path, so that during a burst both do
-   * not spend EC2's 5-creates-a-second budget on the same ENIs (docs/performance.md).
-   * @default Duration.minutes(2)
+   * not spend EC2's 5-creates-a-second budget on the same ENIs (docs/performance.md). It must
+   * outlast the burst: the event path works through N task starts in about (N − 50) / 5 s, and a
+   * sweep that creates sooner creates what the queued events are about to (at 2 minutes, a burst
+   * of 1,000 had 136 creates sent twice and 21 throttled). 15 minutes covers bursts of up to about
+   * 4,500 tasks at the account's full refill (2,700 while another client spends 2 creates/s); the
+   * cost is that an ENI whose event was lost is repaired up to grace + schedule later (20 min).
+   * @default Duration.minutes(15)
    */
   readonly reconcileGrace?: Duration;
 
@@ -288,7 +293,7 @@ export class EcsTrafficMirror extends Construct {
       [ENV.stopMaxPerService]: String(settings.maxStopsPerService),
       [ENV.stopWindowMinutes]: String(settings.stopWindowMinutes),
       [ENV.createRate]: String(EVENT_CREATE_RATE_PER_SECOND),
-      [ENV.reconcileGraceSeconds]: String((props.reconcileGrace ?? Duration.minutes(2)).toSeconds()),
+      [ENV.reconcileGraceSeconds]: String((props.reconcileGrace ?? Duration.minutes(15)).toSeconds()),
       [ENV.powertoolsServiceName]: SERVICE_NAME,
       [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
       // Empty lists are left unset: an unset scope variable means "all".

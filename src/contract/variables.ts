@@ -65,6 +65,6 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.awsMaxAttempts, 'Attempts per AWS call, throttling retries included. Default 8.'],
   [ENV.awsConnectTimeoutMs, 'Milliseconds to establish a connection to an AWS endpoint, per attempt. Default 3000.'],
   [ENV.awsRequestTimeoutMs, 'Milliseconds for one attempt of an AWS call, connection included; a timed-out attempt is retried. Default 5000.'],
-  [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
+  [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 900).'],
   [ENV.reconcileMaxDeletePercent, 'Circuit breaker: a sweep planning to delete more than this share (0..100) of our sessions deletes none and fails. Default 10.'],
 ];
