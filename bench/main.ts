@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROFILE_NAMES, type ProfileName } from '../src/emulator/profile.js';
 import { BENCH_VISIBILITY_TIMEOUT_MS } from './burst.js';
 import { DEFAULT_OURS, runBurstBench } from './burst-report.js';
+import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
 import { runEmulatorIndexBench, type IndexBenchResult } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
@@ -58,9 +59,12 @@ interface BurstFlags {
   createRate: number | undefined;
   reconcileEveryS: number;
   reconcileGraceS: number;
+  eventbridgeDelayMs: number;
+  lambdaStartMs: number;
   visibilityTimeoutS: number;
   unannounced: boolean;
   parallel: boolean;
+  shared: number;
   name?: string;
 }
 
@@ -78,10 +82,13 @@ function burstCommand(): Command {
     .option('--concurrency <n>', 'ours: maximum concurrency of the event source', positiveInteger, d.queue.maxConcurrency)
     .option('--create-rate <perSecond|none>', 'ours: MIRROR_CREATE_RATE per Lambda container', rate, d.createRatePerConsumer)
     .option('--reconcile-every-s <s>', 'ours: reconcile period from the burst (0 = off)', nonNegativeNumber, d.reconcileEveryMs / 1000)
-    .option('--reconcile-grace-s <s>', 'ours: MIRROR_RECONCILE_GRACE_SECONDS (the construct: 120)', nonNegativeNumber, d.reconcileGraceMs / 1000)
+    .option('--reconcile-grace-s <s>', 'ours: MIRROR_RECONCILE_GRACE_SECONDS (the construct: 900)', nonNegativeNumber, d.reconcileGraceMs / 1000)
+    .option('--eventbridge-delay-ms <ms>', 'ours: state change → event in the queue (inferred)', nonNegativeNumber, TOPOLOGY_DELAYS.eventBridgeDelayMs)
+    .option('--lambda-start-ms <ms>', 'ours: batch out of the queue → handler running (inferred)', nonNegativeNumber, TOPOLOGY_DELAYS.lambdaStartMs)
     .option('--visibility-timeout-s <s>', 'ours: SQS visibility timeout (the construct: 360 s)', nonNegativeNumber, BENCH_VISIBILITY_TIMEOUT_MS / 1000)
     .option('--no-unannounced', 'skip the seed run with ACTIVATING not announced')
     .option('--parallel', 'run the strategies at the same time (shorter; they share the CPU)', false)
+    .option('--shared <perSecond>', 'another client spends this many creates/s of the bucket during the burst (limit (N − 50) / (5 − it))', nonNegativeNumber, 0)
     .option('--name <prefix>', 'output file prefix (default burst-<N>-<profile>)')
     .action(async (flags: BurstFlags) => {
       await runBurstBench({
@@ -101,10 +108,13 @@ function burstCommand(): Command {
           createRatePerConsumer: flags.createRate,
           reconcileEveryMs: flags.reconcileEveryS * 1000,
           reconcileGraceMs: flags.reconcileGraceS * 1000,
+          eventBridgeDelayMs: flags.eventbridgeDelayMs,
+          lambdaStartMs: flags.lambdaStartMs,
         },
         unannounced: flags.unannounced,
         parallel: flags.parallel,
-        name: flags.name ?? `burst-${flags.tasks}-${flags.profile}`,
+        name: flags.name ?? `burst-${flags.tasks}-${flags.profile}${flags.shared > 0 ? `-shared${flags.shared}` : ''}`,
+        competitorCreatesPerSecond: flags.shared,
         write,
         progress,
       });

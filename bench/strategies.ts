@@ -117,7 +117,20 @@ export interface OursSettings {
   readonly reconcileEveryMs: number;
   /** MIRROR_RECONCILE_GRACE_SECONDS × 1000: the sweep leaves younger tasks to the event path. */
   readonly reconcileGraceMs: number;
+  /** From the state change to the event in the queue (EventBridge matching and delivery to SQS). */
+  readonly eventBridgeDelayMs?: number;
+  /** From a batch leaving the queue to the handler running (SQS poller, warm Lambda invoke). */
+  readonly lambdaStartMs?: number;
 }
+
+/**
+ * The deployed topology's own delays, which the emulator does not have. Neither EventBridge nor
+ * SQS-to-Lambda documents a latency figure (inferred values, stated as such in
+ * docs/performance.md): half a second from a task's state change to its event in the queue, and
+ * 100 ms for the poller to hand a batch to a warm function. The SQS batching window is modelled
+ * by QueueDelivery itself.
+ */
+export const TOPOLOGY_DELAYS = { eventBridgeDelayMs: 500, lambdaStartMs: 100 } as const;
 
 /**
  * The EC2 port with its calls counted under `prefix` (event path or sweep), by outcome: the
@@ -176,7 +189,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
     label:
       `ours: EventBridge rule PENDING/ACTIVATING/RUNNING → SQS → Lambda (batch ${q.batchSize}, window ${q.batchWindowMs / 1000} s, ` +
       `max concurrency ${q.maxConcurrency}, visibility ${q.visibilityTimeoutMs / 1000} s, maxReceiveCount ${q.maxReceiveCount}), ` +
-      `MIRROR_CREATE_RATE ${rate ?? 'unset'} per container; reconcile ${settings.reconcileEveryMs > 0 ? `every ${settings.reconcileEveryMs / 1000} s, grace ${settings.reconcileGraceMs / 1000} s` : 'off'}`,
+      `MIRROR_CREATE_RATE ${rate ?? 'unset'} per container; EventBridge ${settings.eventBridgeDelayMs ?? 0} ms, Lambda start ${settings.lambdaStartMs ?? 0} ms; reconcile ${settings.reconcileEveryMs > 0 ? `every ${settings.reconcileEveryMs / 1000} s, grace ${settings.reconcileGraceMs / 1000} s` : 'off'}`,
     settings: {
       batchSize: q.batchSize,
       batchWindowMs: q.batchWindowMs,
@@ -186,6 +199,8 @@ export function oursStrategy(settings: OursSettings): Strategy {
       createRatePerConsumer: rate ?? null,
       reconcileEveryMs: settings.reconcileEveryMs,
       reconcileGraceMs: settings.reconcileGraceMs,
+      eventBridgeDelayMs: settings.eventBridgeDelayMs ?? 0,
+      lambdaStartMs: settings.lambdaStartMs ?? 0,
     },
     start(world) {
       const env: Record<string, string> = {
@@ -204,12 +219,14 @@ export function oursStrategy(settings: OursSettings): Strategy {
       const counters = { batches: 0, batchFailures: 0, reconcileRuns: 0, reconcileSkipped: 0, reconcileCreated: 0, reconcileFailures: 0, reconcileErrors: 0 };
       let handling = 0;
 
+      const lambdaStartMs = settings.lambdaStartMs ?? 0;
       const queue = new QueueDelivery(
         (bodies) =>
           containers.use(async (deps) => {
             handling++;
             counters.batches++;
             try {
+              if (lambdaStartMs > 0) await sleep(lambdaStartMs);
               const results = await handleTaskEvents(bodies, deps);
               for (const result of results) {
                 for (const eni of result.enis) increment(outcomes, eni.outcome);
@@ -222,8 +239,19 @@ export function oursStrategy(settings: OursSettings): Strategy {
           }),
         q,
       );
+      const eventBridgeDelayMs = settings.eventBridgeDelayMs ?? 0;
+      const inEventBridge = new Set<NodeJS.Timeout>();
       const unsubscribe = world.emulator.ecs.subscribe((event) => {
-        if (matches(CONSTRUCT_RULE, event)) queue.send(event);
+        if (!matches(CONSTRUCT_RULE, event)) return;
+        if (eventBridgeDelayMs <= 0) {
+          queue.send(event);
+          return;
+        }
+        const timer = setTimeout(() => {
+          inEventBridge.delete(timer);
+          queue.send(event);
+        }, eventBridgeDelayMs);
+        inEventBridge.add(timer);
       });
 
       // The reconcile Lambda is its own container; on-schedule.ts paces it with MIRROR_CREATE_RATE.
@@ -253,7 +281,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
 
       /** QueueDelivery.drained() resolves at once (a microtask) when nothing is queued, in flight or delayed. */
       const queueIdle = () => Promise.race([queue.drained().then(() => true), sleep(0).then(() => false)]);
-      const settled = async () => (await queueIdle()) && sweep === undefined;
+      const settled = async () => inEventBridge.size === 0 && (await queueIdle()) && sweep === undefined;
       return {
         settled,
         quiesce: async (timeoutMs) => {
@@ -276,6 +304,8 @@ export function oursStrategy(settings: OursSettings): Strategy {
         },
         stop: async () => {
           unsubscribe();
+          for (const timer of inEventBridge) clearTimeout(timer);
+          inEventBridge.clear();
           if (schedule) clearInterval(schedule);
           queue.close();
           await until(() => handling === 0 && sweep === undefined, 15_000);
