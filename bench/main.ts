@@ -3,7 +3,9 @@
  * they print and write figures, they assert nothing about time.
  *
  *   npm run bench -- burst --tasks 300 [--profile realistic] [--seed 1] [--out bench/results]
- *   npm run bench -- emulator-index [--calls 200]
+ *   npm run bench -- burst --tasks 1000 --profile hostile --strategies ours [--shared 2]
+ *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8]
+ *   npm run bench -- emulator-index [--calls 200] [--repeats 5]
  *   npm run bench -- cold-init [--runs 15]
  *   npm run bench -- reconcile [--tasks 10000] [--churn 50]
  *   npm run bench -- all
@@ -17,6 +19,7 @@ import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
 import { runEmulatorIndexBench, type IndexBenchResult } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
+import { formatTrickle, runTrickleBench } from './trickle.js';
 
 const write = (text: string) => process.stdout.write(text);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -121,6 +124,30 @@ function burstCommand(): Command {
     });
 }
 
+function trickleCommand(): Command {
+  return new Command('trickle')
+    .description('tasks started one at a time: ENI ATTACHED → session p50/p95/p99/max, share before RUNNING (targets p99 ≤ 3 s, 100%)')
+    .option('--duration-s <s>', 'how long tasks keep starting', positiveInteger, 300)
+    .option('--interval-s <s>', 'one task start every this many seconds', nonNegativeNumber, 2)
+    .option('--pull-min-s <s>', 'image pull (time in PENDING), shortest', nonNegativeNumber, 2)
+    .option('--pull-max-s <s>', 'image pull, longest', nonNegativeNumber, 8)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .action(async (flags: { durationS: number; intervalS: number; pullMinS: number; pullMaxS: number; profile: ProfileName; seed: number }) => {
+      const tasks = Math.max(1, Math.floor(flags.durationS / Math.max(0.1, flags.intervalS)));
+      const result = await runTrickleBench({
+        tasks,
+        intervalMs: flags.intervalS * 1000,
+        profile: flags.profile,
+        seed: flags.seed,
+        pullMs: { min: Math.round(flags.pullMinS * 1000), max: Math.round(Math.max(flags.pullMinS, flags.pullMaxS) * 1000) },
+        ours: DEFAULT_OURS,
+        progress,
+      });
+      write(`${formatTrickle(result)}\n`);
+    });
+}
+
 function formatIndex(result: { small: IndexBenchResult; large: IndexBenchResult; ratio: number }): string {
   const line = (r: IndexBenchResult) => `${String(r.sessions).padStart(6)} sessions: ${r.calls} calls in ${r.totalMs.toFixed(1)} ms (${r.perCallMs.toFixed(3)} ms/call)`;
   return `${line(result.small)}\n${line(result.large)}\nratio 10,000 / 10: ${result.ratio.toFixed(2)}× (target ≤ 1.5×)\n`;
@@ -185,6 +212,7 @@ function allCommand(): Command {
 const program = new Command('bench')
   .description('ecs-traffic-mirror benchmarks (docs/performance.md)')
   .addCommand(burstCommand())
+  .addCommand(trickleCommand())
   .addCommand(emulatorIndexCommand())
   .addCommand(coldInitCommand())
   .addCommand(reconcileCommand())
