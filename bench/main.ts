@@ -17,7 +17,7 @@ import { BENCH_VISIBILITY_TIMEOUT_MS } from './burst.js';
 import { DEFAULT_OURS, runBurstBench } from './burst-report.js';
 import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
-import { runEmulatorIndexBench, type IndexBenchResult } from './emulator-index.js';
+import { runEmulatorIndexBench, type IndexBenchResult, type IndexBenchSummary } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
 import { formatTrickle, runTrickleBench } from './trickle.js';
 
@@ -148,17 +148,20 @@ function trickleCommand(): Command {
     });
 }
 
-function formatIndex(result: { small: IndexBenchResult; large: IndexBenchResult; ratio: number }): string {
-  const line = (r: IndexBenchResult) => `${String(r.sessions).padStart(6)} sessions: ${r.calls} calls in ${r.totalMs.toFixed(1)} ms (${r.perCallMs.toFixed(3)} ms/call)`;
-  return `${line(result.small)}\n${line(result.large)}\nratio 10,000 / 10: ${result.ratio.toFixed(2)}× (target ≤ 1.5×)\n`;
+function formatIndex(result: IndexBenchSummary): string {
+  const line = (r: IndexBenchResult) => `${String(r.sessions).padStart(6)} sessions: ${r.perCallMs.toFixed(3)} ms/call`;
+  const rounds = result.rounds.map((r, i) => `round ${i + 1}: ${line(r.small)}; ${line(r.large)}; ratio ${r.ratio.toFixed(2)}×`);
+  const verdict = result.medianRatio <= 1.5 ? 'met' : 'MISSED';
+  return `${rounds.join('\n')}\nratio 10,000 / 10, median of ${result.rounds.length} rounds of ${result.rounds[0]?.small.calls ?? 0} calls: ${result.medianRatio.toFixed(2)}× (target ≤ 1.5×, ${verdict})\n`;
 }
 
 function emulatorIndexCommand(): Command {
   return new Command('emulator-index')
     .description('DescribeTrafficMirrorSessions by ENI among 10,000 sessions vs among 10 (target ≤ 1.5×)')
     .option('--calls <n>', 'timed calls per size', positiveInteger, 200)
-    .action(async (flags: { calls: number }) => {
-      write(formatIndex(await runEmulatorIndexBench(flags.calls)));
+    .option('--repeats <n>', 'rounds (the median ratio is the figure)', positiveInteger, 5)
+    .action(async (flags: { calls: number; repeats: number }) => {
+      write(formatIndex(await runEmulatorIndexBench(flags.calls, flags.repeats)));
     });
 }
 
