@@ -19,6 +19,7 @@ import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
 import { runEmulatorIndexBench, type IndexBenchResult, type IndexBenchSummary } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
+import { formatSeedCheck, runSeedCheck } from './seed-check.js';
 import { formatTrickle, runTrickleBench } from './trickle.js';
 
 const write = (text: string) => process.stdout.write(text);
@@ -124,6 +125,18 @@ function burstCommand(): Command {
     });
 }
 
+function seedCheckCommand(): Command {
+  return new Command('seed-check')
+    .description("the seed port (botocore legacy retry modelled) against the seed's own Python with boto3, same scenario")
+    .option('--tasks <n>', 'tasks', positiveInteger, 300)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .option('--no-python', 'only the port')
+    .action(async (flags: { tasks: number; profile: ProfileName; seed: number; python: boolean }) => {
+      write(`${formatSeedCheck(await runSeedCheck(flags), flags.tasks, flags.profile)}\n`);
+    });
+}
+
 function trickleCommand(): Command {
   return new Command('trickle')
     .description('tasks started one at a time: ENI ATTACHED → session p50/p95/p99/max, share before RUNNING (targets p99 ≤ 3 s, 100%)')
@@ -216,6 +229,7 @@ const program = new Command('bench')
   .description('ecs-traffic-mirror benchmarks (docs/performance.md)')
   .addCommand(burstCommand())
   .addCommand(trickleCommand())
+  .addCommand(seedCheckCommand())
   .addCommand(emulatorIndexCommand())
   .addCommand(coldInitCommand())
   .addCommand(reconcileCommand())
