@@ -19,6 +19,7 @@ import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
 import { runEmulatorIndexBench, type IndexBenchResult, type IndexBenchSummary } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
+import { formatLambdaMemory, runLambdaMemoryBench, EVENT_LAMBDA_MEMORY_MB } from './lambda-memory.js';
 import { formatSeedCheck, runSeedCheck } from './seed-check.js';
 import { formatTrickle, runTrickleBench } from './trickle.js';
 
@@ -122,6 +123,17 @@ function burstCommand(): Command {
         write,
         progress,
       });
+    });
+}
+
+function lambdaMemoryCommand(): Command {
+  return new Command('lambda-memory')
+    .description("memory peak of the event Lambda's own process (the bundled handler in a child node) through a burst")
+    .option('--tasks <n>', 'tasks in the burst', positiveInteger, 3000)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('hostile'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .action(async (flags: { tasks: number; profile: ProfileName; seed: number }) => {
+      write(`${formatLambdaMemory(await runLambdaMemoryBench({ ...flags, progress }), EVENT_LAMBDA_MEMORY_MB)}\n`);
     });
 }
 
@@ -230,6 +242,7 @@ const program = new Command('bench')
   .addCommand(burstCommand())
   .addCommand(trickleCommand())
   .addCommand(seedCheckCommand())
+  .addCommand(lambdaMemoryCommand())
   .addCommand(emulatorIndexCommand())
   .addCommand(coldInitCommand())
   .addCommand(reconcileCommand())
