@@ -29,18 +29,27 @@ def invoke(event):
 def main():
     events = json.load(sys.stdin)
     workers = int(os.environ.get('SEED_CONCURRENCY', '100'))
-    # boto3.client() on the default session is not thread-safe while it builds a client; a real
-    # Lambda has one process per invocation. Client creation is serialized here (milliseconds
-    # each); the calls themselves run concurrently.
+    # On Lambda each concurrent invocation has its own process and CPU, so its boto3.client()
+    # calls (tens of ms of CPU each) run in parallel with the others' and the first AWS calls of
+    # 100 invocations go out together. Here 100 threads share 2 cores and one GIL: creating the
+    # clients inside the burst would spread the calls over tens of seconds, pacing the seed as
+    # Lambda never would (an earlier version of this harness did that: 286/286, 20 throttled).
+    # So each worker thread's clients are made before the events are delivered, and the handler's
+    # boto3.client('ec2' | 'ecs') returns its thread's. The clients carry no retry state across
+    # calls in legacy mode, so sharing them between one thread's invocations changes no call.
     import threading
     import boto3
-    boto3.setup_default_session()
+    session = boto3.session.Session()
+    ready = threading.local()
+    pool_clients = [(session.client('ec2'), session.client('ecs')) for _ in range(workers)]
+    next_pair = iter(range(workers))
     lock = threading.Lock()
-    create = boto3.client
 
-    def client(*args, **kwargs):
-        with lock:
-            return create(*args, **kwargs)
+    def client(service, *args, **kwargs):
+        if not hasattr(ready, 'pair'):
+            with lock:
+                ready.pair = pool_clients[next(next_pair)]
+        return ready.pair[0] if service == 'ec2' else ready.pair[1]
 
     boto3.client = client
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
