@@ -61,7 +61,7 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   ],
   [ENV.eniRetryAttempts, 'Attempts while EC2 does not see a new ENI yet. Default 6.'],
   [ENV.eniRetryBaseMs, 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
-  [ENV.createRate, 'Most CreateTrafficMirrorSession/DeleteTrafficMirrorSession calls per second from one process; slower while EC2 throttles (learned). Default: no cap.'],
+  [ENV.createRate, 'Most session creates and deletes per second from one process; slower while EC2 throttles (learned). Default: no cap.'],
   [ENV.awsMaxAttempts, 'Attempts per AWS call, throttling retries included. Default 8.'],
   [ENV.awsConnectTimeoutMs, 'Milliseconds to establish a connection to an AWS endpoint, per attempt. Default 3000.'],
   [ENV.awsRequestTimeoutMs, 'Milliseconds for one attempt of an AWS call, connection included; a timed-out attempt is retried. Default 5000.'],
