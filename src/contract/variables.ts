@@ -61,10 +61,10 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   ],
   [ENV.eniRetryAttempts, 'Attempts while EC2 does not see a new ENI yet. Default 6.'],
   [ENV.eniRetryBaseMs, 'First backoff delay for those attempts, doubled each time (max 5 s). Default 250.'],
-  [ENV.createRate, 'Most CreateTrafficMirrorSession calls per second from one process. Default: no cap.'],
+  [ENV.createRate, 'Most session creates and deletes per second from one process; slower while EC2 throttles (learned). Default: no cap.'],
   [ENV.awsMaxAttempts, 'Attempts per AWS call, throttling retries included. Default 8.'],
   [ENV.awsConnectTimeoutMs, 'Milliseconds to establish a connection to an AWS endpoint, per attempt. Default 3000.'],
   [ENV.awsRequestTimeoutMs, 'Milliseconds for one attempt of an AWS call, connection included; a timed-out attempt is retried. Default 5000.'],
-  [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 120).'],
+  [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 900).'],
   [ENV.reconcileMaxDeletePercent, 'Circuit breaker: a sweep planning to delete more than this share (0..100) of our sessions deletes none and fails. Default 10.'],
 ];

@@ -174,3 +174,5 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
   };
 }
+
+export { launchContainerInstances, type LaunchCapacityOptions, type LaunchedContainerInstance } from './capacity.js';

@@ -97,7 +97,7 @@ async function ecs(deps: ServerDeps, target: string, body: string, response: Ser
   const requestId = randomUUID();
   const operation = target.startsWith(ECS_TARGET_PREFIX) ? target.slice(ECS_TARGET_PREFIX.length) : target;
   const fail = (error: ApiError): void => {
-    deps.stats.record('ecs', operation, error.code === 'ThrottlingException');
+    deps.stats.record('ecs', operation, error.code === 'ThrottlingException', error.code);
     sendAwsJson(response, error.httpStatus, { __type: error.code, message: error.message }, requestId, error.code);
   };
   if (!target.startsWith(ECS_TARGET_PREFIX)) {
@@ -154,7 +154,7 @@ async function ec2(
   const input = queryInput(url, request, body);
   const action = typeof input['Action'] === 'string' ? input['Action'] : '';
   const fail = (error: ApiError, throttled = false): void => {
-    if (action !== '') deps.stats.record('ec2', action, throttled);
+    if (action !== '') deps.stats.record('ec2', action, throttled, error.code);
     sendXml(response, error.httpStatus, ec2ErrorXml(error.code, error.message, requestId), requestId);
   };
   if (action === '') {
@@ -207,6 +207,13 @@ function control(deps: ServerDeps, method: string, url: URL, body: string, respo
     const account = url.searchParams.get('account');
     const cell = account !== null && deps.cellAt ? deps.cellAt(account, url.searchParams.get('region') ?? deps.region) : deps;
     sendJson(response, 200, { events: cell.ecs.eventsAfter(after) });
+  } else if (method === 'GET' && path === '/_emulator/container-instance-events') {
+    const after = Number(url.searchParams.get('after') ?? '0');
+    if (!Number.isInteger(after)) {
+      sendJson(response, 400, { message: "'after' must be an integer sequence number." });
+      return;
+    }
+    sendJson(response, 200, { events: deps.ecs.containerInstanceEventsAfter(after) });
   } else if (method === 'GET' && path === '/_emulator/stats') {
     sendJson(response, 200, deps.stats.snapshot());
   } else if (method === 'DELETE' && path === '/_emulator/stats') {

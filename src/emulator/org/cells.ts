@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../context.js';
 import { createEc2Emulation, type Ec2Emulation } from '../ec2/index.js';
 import { createEcsEmulation, type EcsEmulator } from '../ecs/index.js';
 import { emulatorIam, type IamAuthorizer, type IamPolicies } from '../iam/index.js';
+import { InstanceRegistry } from '../instances.js';
 import { NetworkRegistry } from '../network.js';
 import type { EmulatorFaults, EmulatorTiming } from '../profile.js';
 import { seededRandom, type Random } from '../random.js';
@@ -34,7 +35,7 @@ export interface CellSettings {
 }
 
 export function createCell(accountId: string, region: string, random: Random, settings: CellSettings): AccountCell {
-  // Built in this order (network, EC2, ECS) so that the seeded ids of the default cell are the
+  // Built in this order (network, instances, EC2, ECS) so that the seeded ids of the default cell are the
   // ones a single-account emulator has always produced.
   const network = new NetworkRegistry(random, region);
   const context: EmulatorContext = {
@@ -42,13 +43,14 @@ export function createCell(accountId: string, region: string, random: Random, se
     accountId,
     random,
     network,
+    instances: new InstanceRegistry(random, network),
     faults: settings.faults,
     timing: settings.timing,
     now: settings.now,
   };
   const ec2 = createEc2Emulation(context);
   const ecs = createEcsEmulation(context);
-  const iam = emulatorIam(context, settings.policies(), { ec2, ecs, network });
+  const iam = emulatorIam(context, settings.policies(), { ec2, ecs, network, instances: context.instances });
   return { accountId, region, context, network, ec2, ecs, ec2Throttle: new Ec2Throttle(settings.faults, settings.now), iam };
 }
 
