@@ -10,9 +10,17 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** Several problems, one line each (invalid configuration); `message` joins them. */
+    readonly lines?: readonly string[],
   ) {
     super(message);
   }
+}
+
+/** Bad configuration: exit 2, one line per problem, each naming its variable or field. */
+export function configErrorOf(problems: readonly string[]): CliError {
+  const lines = problems.map((problem) => `invalid configuration: ${problem}`);
+  return new CliError(lines.join('; '), EXIT_USAGE, lines);
 }
 
 /**

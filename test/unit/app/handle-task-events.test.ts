@@ -234,10 +234,12 @@ describe('handleTaskEvents: failures', () => {
     expect(results.map((r) => r.failure?.kind)).toEqual(['throttled', 'throttled']);
   });
 
-  it('reports a quota with a metric and fails when the ENI has three foreign sessions', async () => {
+  // Issue 12: blocked, reported with a metric, and not failed (a redelivery would find the same three).
+  it('reports an ENI with three foreign sessions as blocked with a quota metric, without failing the event', async () => {
     for (const n of [1, 2, 3]) ec2.add({ networkInterfaceId: ENI, targetId: 'tmt-0ffffffffffffffff', filterId: FILTER, sessionNumber: n, tags: {} });
     const [result] = await handle([taskEvent()], deps());
-    expect(result?.failure).toMatchObject({ kind: 'sessions-per-eni-limit', outcome: 'quota' });
+    expect(result?.failure).toBeUndefined();
+    expect(result?.enis[0]).toMatchObject({ outcome: 'blocked', reason: expect.stringContaining('EC2 allows 3') });
     expect(metrics.get('QuotaExceeded')).toBe(1);
     expect(ec2.calls).not.toContain('create');
   });
