@@ -1,3 +1,4 @@
+import { ENV } from '../contract/variables.js';
 import { oneLine } from '../core/one-line.js';
 
 /** Exit codes: 0 done, 1 AWS or runtime failure, 2 bad input or bad configuration. */
@@ -17,9 +18,17 @@ export class CliError extends Error {
   }
 }
 
-/** Bad configuration: exit 2, one line per problem, each naming its variable or field. */
+/**
+ * Bad configuration: exit 2. The variables' problems share one line, as they always have; each
+ * problem of a rules file has a line of its own, naming its field (a file can have dozens).
+ */
 export function configErrorOf(problems: readonly string[]): CliError {
-  const lines = problems.map((problem) => `invalid configuration: ${problem}`);
+  const isRules = (problem: string) => problem.startsWith(`${ENV.rulesFile} `) || problem.startsWith(`${ENV.rules}:`);
+  const variables = problems.filter((problem) => !isRules(problem));
+  const lines = [
+    ...(variables.length > 0 ? [`invalid configuration: ${variables.join('; ')}`] : []),
+    ...problems.filter(isRules).map((problem) => `invalid configuration: ${problem}`),
+  ];
   return new CliError(lines.join('; '), EXIT_USAGE, lines);
 }
 
