@@ -1,3 +1,4 @@
+import type { InstanceRegistry } from './instances.js';
 import type { NetworkRegistry } from './network.js';
 import type { EmulatorFaults, EmulatorTiming } from './profile.js';
 import type { Random } from './random.js';
@@ -10,6 +11,8 @@ export interface EmulatorContext {
   readonly accountId: string;
   readonly random: Random;
   readonly network: NetworkRegistry;
+  /** EC2 instances (container instances' hosts), shared by EC2 and ECS like the network. */
+  readonly instances: InstanceRegistry;
   /** Current faults and timing; replaced (never mutated) when changed at run time. */
   faults(): EmulatorFaults;
   timing(): EmulatorTiming;
@@ -61,4 +64,6 @@ export interface EcsEmulation extends EmulatedService {
   eventsAfter(sequence: number): LoggedEvent[];
   /** Called for every delivered event; returns an unsubscribe function. */
   subscribe(subscriber: EventSubscriber): () => void;
+  /** ECS Container Instance State Change events after the given sequence number (their own log). */
+  containerInstanceEventsAfter(sequence: number): readonly { readonly sequence: number; readonly event: unknown }[];
 }

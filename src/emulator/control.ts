@@ -18,6 +18,7 @@ const controlSchema = z.strictObject({
   lateEniRate: share.optional(),
   lateEniDelayMs: z.number().int().min(0).optional(),
   unsupportedEniRate: share.optional(),
+  nonNitroInstanceRate: share.optional(),
   duplicateEventRate: share.optional(),
   reorderEventRate: share.optional(),
   ecsThrottleRate: share.optional(),

@@ -3,6 +3,7 @@ import type { ControlUpdate } from './control.js';
 import { createEc2Emulation, type Ec2Emulation } from './ec2/index.js';
 import { createEcsEmulation, type EcsEmulator } from './ecs/index.js';
 import { emulatorIam, type DeniedCall, type IamPolicies } from './iam/index.js';
+import { InstanceRegistry } from './instances.js';
 import { NetworkRegistry } from './network.js';
 import { PROFILES, type EmulatorFaults, type EmulatorTiming, type ProfileName } from './profile.js';
 import { seededRandom } from './random.js';
@@ -66,6 +67,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     accountId: EMULATOR_ACCOUNT_ID,
     random,
     network,
+    instances: new InstanceRegistry(random, network),
     faults: () => faults,
     timing: () => timing,
     now: () => Date.now(),
@@ -73,7 +75,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const ec2 = createEc2Emulation(ctx);
   const ecs = createEcsEmulation(ctx);
   const stats = new StatsRecorder();
-  const iam = emulatorIam(ctx, options.iam ?? {}, { ec2, ecs, network });
+  const iam = emulatorIam(ctx, options.iam ?? {}, { ec2, ecs, network, instances: ctx.instances });
 
   const applyControl = (update: ControlUpdate) => {
     const base = update.profile ? PROFILES[update.profile] : { faults, timing };
@@ -145,3 +147,5 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
   };
 }
+
+export { launchContainerInstances, type LaunchCapacityOptions, type LaunchedContainerInstance } from './capacity.js';

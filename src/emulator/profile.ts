@@ -20,6 +20,11 @@ export interface EmulatorFaults {
   readonly lateEniDelayMs: number;
   /** Share of ENIs on hosts that do not support mirroring (NetworkInterfaceNotSupported). */
   readonly unsupportedEniRate: number;
+  /**
+   * Share of RunInstances launches that land on a host that cannot mirror (as a Xen type does),
+   * whatever the instance type: the realistic fleet has old capacity in it.
+   */
+  readonly nonNitroInstanceRate: number;
   /** Share of events delivered twice. */
   readonly duplicateEventRate: number;
   /** Share of events delivered after the next one of the same task. */
@@ -57,6 +62,7 @@ const NO_FAULTS: EmulatorFaults = {
   lateEniRate: 0,
   lateEniDelayMs: 0,
   unsupportedEniRate: 0,
+  nonNitroInstanceRate: 0,
   duplicateEventRate: 0,
   reorderEventRate: 0,
   ecsThrottleRate: 0,
@@ -75,6 +81,7 @@ export const PROFILES: Readonly<Record<ProfileName, EmulatorProfile>> = {
       lateEniRate: 0.1,
       lateEniDelayMs: 1_500,
       unsupportedEniRate: 0.05,
+      nonNitroInstanceRate: 0.2,
       duplicateEventRate: 0.05,
       reorderEventRate: 0.05,
       ecsThrottleRate: 0,
@@ -88,6 +95,7 @@ export const PROFILES: Readonly<Record<ProfileName, EmulatorProfile>> = {
       lateEniRate: 0.4,
       lateEniDelayMs: 4_000,
       unsupportedEniRate: 0.15,
+      nonNitroInstanceRate: 0.4,
       duplicateEventRate: 0.3,
       reorderEventRate: 0.3,
       ecsThrottleRate: 0.05,

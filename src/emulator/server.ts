@@ -180,6 +180,13 @@ function control(deps: ServerDeps, method: string, url: URL, body: string, respo
       return;
     }
     sendJson(response, 200, { events: deps.ecs.eventsAfter(after) });
+  } else if (method === 'GET' && path === '/_emulator/container-instance-events') {
+    const after = Number(url.searchParams.get('after') ?? '0');
+    if (!Number.isInteger(after)) {
+      sendJson(response, 400, { message: "'after' must be an integer sequence number." });
+      return;
+    }
+    sendJson(response, 200, { events: deps.ecs.containerInstanceEventsAfter(after) });
   } else if (method === 'GET' && path === '/_emulator/stats') {
     sendJson(response, 200, deps.stats.snapshot());
   } else if (method === 'DELETE' && path === '/_emulator/stats') {

@@ -96,4 +96,48 @@ describe.skipIf(!version)('AWS CLI against the emulator', () => {
     const stderr = z.object({ stderr: z.string() }).parse(failure).stderr;
     expect(stderr).toContain('InvalidTrafficMirrorSessionId.NotFound');
   });
+  it('registers a container instance and runs bridge and awsvpc tasks on it (ECS on EC2 capacity)', async () => {
+    // prepare
+    const subnetId = h.subnetId;
+    const reservation = await aws('ec2', 'run-instances', '--image-id', 'ami-1', '--instance-type', 'c5.large', '--count', '1', '--subnet-id', subnetId);
+    const instance = z
+      .object({ InstanceId: z.string(), Placement: z.object({ AvailabilityZone: z.string() }) })
+      .parse(z.array(z.unknown()).parse(reservation['Instances'])[0]);
+    const document = JSON.stringify({ instanceId: instance.InstanceId, region: 'us-east-1', instanceType: 'c5.large', availabilityZone: instance.Placement.AvailabilityZone });
+    await aws('ecs', 'create-cluster', '--cluster-name', 'cli');
+    await aws('ecs', 'register-task-definition', '--family', 'cli-bridge', '--network-mode', 'bridge', '--container-definitions', '[{"name":"app","image":"nginx","cpu":256,"memory":512}]');
+    await aws('ecs', 'register-task-definition', '--family', 'cli-vpc', '--network-mode', 'awsvpc', '--cpu', '256', '--memory', '512', '--container-definitions', '[{"name":"app","image":"nginx"}]');
+    // act
+    const registered = await aws(
+      'ecs',
+      'register-container-instance',
+      '--cluster',
+      'cli',
+      '--instance-identity-document',
+      document,
+      '--instance-identity-document-signature',
+      'signature',
+      '--total-resources',
+      'name=CPU,type=INTEGER,integerValue=2048',
+      'name=MEMORY,type=INTEGER,integerValue=3800',
+    );
+    const arn = z.object({ containerInstanceArn: z.string() }).parse(registered['containerInstance']).containerInstanceArn;
+    const bridge = await aws('ecs', 'run-task', '--cluster', 'cli', '--task-definition', 'cli-bridge', '--launch-type', 'EC2');
+    const vpc = await aws('ecs', 'run-task', '--cluster', 'cli', '--task-definition', 'cli-vpc', '--launch-type', 'EC2', '--network-configuration', `awsvpcConfiguration={subnets=[${subnetId}]}`);
+    const described = await aws('ecs', 'describe-container-instances', '--cluster', 'cli', '--container-instances', arn, 'arn:aws:ecs:us-east-1:123456789012:container-instance/cli/00000000000000000000000000000000');
+    // assess
+    const task = z.object({ containerInstanceArn: z.string(), attachments: z.array(z.object({ type: z.string() })) });
+    const [bridgeTask] = z.array(task).parse(bridge['tasks']);
+    const [vpcTask] = z.array(task).parse(vpc['tasks']);
+    expect(bridgeTask).toEqual(expect.objectContaining({ containerInstanceArn: arn, attachments: [] }));
+    expect(vpcTask?.containerInstanceArn).toBe(arn);
+    expect(vpcTask?.attachments.map((attachment) => attachment.type)).toEqual(['ElasticNetworkInterface']);
+    const [record] = z
+      .array(z.object({ ec2InstanceId: z.string(), status: z.string(), runningTasksCount: z.number(), pendingTasksCount: z.number(), remainingResources: z.array(z.object({ name: z.string(), integerValue: z.number() })) }))
+      .parse(described['containerInstances']);
+    expect(record).toMatchObject({ ec2InstanceId: instance.InstanceId, status: 'ACTIVE' });
+    expect((record?.runningTasksCount ?? 0) + (record?.pendingTasksCount ?? 0)).toBe(2);
+    expect(record?.remainingResources.find((resource) => resource.name === 'CPU')?.integerValue).toBe(1536);
+    expect(described['failures']).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/cli/00000000000000000000000000000000', reason: 'MISSING' }]);
+  });
 });

@@ -1,6 +1,7 @@
 import { ApiError, type EmulatedService, type EmulatorContext } from '../context.js';
 import type { XmlObject } from '../xml.js';
 import { ec2Actions } from './actions.js';
+import { instanceActions } from './instances.js';
 import { TrafficMirroring } from './mirroring.js';
 import type {
   CreateFilterInput,
@@ -30,6 +31,8 @@ export interface Ec2Emulation extends EmulatedService {
   handle(action: string, input: Readonly<Record<string, unknown>>): Promise<XmlObject>;
   /** Whether `action` is an emulated EC2 action (others are answered InvalidAction). */
   supports(action: string): boolean;
+  /** Every emulated EC2 action. */
+  actions(): readonly string[];
   createTarget(input: CreateTargetInput): CreateTargetResult;
   createFilter(input?: CreateFilterInput): CreateFilterResult;
   createFilterRule(input: CreateFilterRuleInput): CreateFilterRuleResult;
@@ -42,7 +45,7 @@ export interface Ec2Emulation extends EmulatedService {
 
 export function createEc2Emulation(ctx: EmulatorContext): Ec2Emulation {
   const mirroring = new TrafficMirroring(ctx);
-  const actions = ec2Actions(mirroring, new NetworkQueries(ctx));
+  const actions = { ...ec2Actions(mirroring, new NetworkQueries(ctx)), ...instanceActions(ctx) };
   return {
     async handle(action, input) {
       const run = Object.hasOwn(actions, action) ? actions[action] : undefined;
@@ -50,6 +53,7 @@ export function createEc2Emulation(ctx: EmulatorContext): Ec2Emulation {
       return run(input);
     },
     supports: (action) => Object.hasOwn(actions, action),
+    actions: () => Object.keys(actions),
     close: () => {},
     createTarget: (input) => mirroring.createTarget(input),
     createFilter: (input = {}) => mirroring.createFilter(input),

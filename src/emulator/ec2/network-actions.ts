@@ -24,6 +24,16 @@ export type NetworkInterfaceView = {
   readonly privateIpAddressesSet: readonly { readonly privateIpAddress: string; readonly primary: boolean }[];
   readonly sourceDestCheck: boolean;
   readonly interfaceType: string;
+  readonly attachment?: {
+    readonly attachmentId: string;
+    readonly attachTime: string;
+    readonly deleteOnTermination: boolean;
+    readonly deviceIndex: number;
+    readonly networkCardIndex: number;
+    readonly instanceId: string;
+    readonly instanceOwnerId: string;
+    readonly status: 'attached';
+  };
   readonly groupSet: readonly never[];
   readonly ipv6AddressesSet: readonly never[];
   readonly tagSet: readonly TagView[];
@@ -61,8 +71,11 @@ export type SubnetView = {
 
 // Filter names as the EC2 model documents them for DescribeNetworkInterfaces / DescribeVpcs /
 // DescribeSubnets (a subset; others are answered InvalidParameterValue, inferred).
-const ENI_FILTERS: FilterSpec<NetworkInterface> = {
+const eniFilters = (ctx: EmulatorContext): FilterSpec<NetworkInterface> => ({
   fields: {
+    'attachment.instance-id': (e) => ctx.instances.attachmentOf(e.networkInterfaceId)?.instance.instanceId,
+    'attachment.device-index': (e) => ctx.instances.attachmentOf(e.networkInterfaceId)?.attachment.deviceIndex,
+    'attachment.attachment-id': (e) => ctx.instances.attachmentOf(e.networkInterfaceId)?.attachment.attachmentId,
     'network-interface-id': (e) => e.networkInterfaceId,
     'subnet-id': (e) => e.subnetId,
     'vpc-id': (e) => e.vpcId,
@@ -76,7 +89,7 @@ const ENI_FILTERS: FilterSpec<NetworkInterface> = {
     'mac-address': (e) => e.macAddress,
   },
   tags: (e) => new Map(Object.entries(e.tags)),
-};
+});
 
 const VPC_FILTERS: FilterSpec<Vpc> = {
   fields: {
@@ -117,7 +130,7 @@ export class NetworkQueries {
     for (const id of ids) checkEniIdFormat(id);
     for (const id of ids) if (!this.ctx.network.visibleEni(id, now)) throw eniNotFound(id);
     const wanted = new Set(ids);
-    const matches = compileFilters(input.filters ?? [], ENI_FILTERS);
+    const matches = compileFilters(input.filters ?? [], eniFilters(this.ctx));
     const candidates = ids.length > 0 ? ids.flatMap((id) => this.ctx.network.enis.get(id) ?? []) : this.ctx.network.enis.values();
     // ENIs EC2 cannot see yet are left out, as a real describe would.
     const page = paginate(
@@ -188,6 +201,22 @@ export class NetworkQueries {
     };
   }
 
+  /** EC2 model, NetworkInterface.Attachment: present while the ENI is attached to an instance. */
+  private attachmentView(eni: NetworkInterface): NetworkInterfaceView['attachment'] {
+    const found = this.ctx.instances.attachmentOf(eni.networkInterfaceId);
+    if (!found) return undefined;
+    return {
+      attachmentId: found.attachment.attachmentId,
+      attachTime: new Date(found.attachment.attachedAt).toISOString(),
+      deleteOnTermination: found.attachment.deleteOnTermination,
+      deviceIndex: found.attachment.deviceIndex,
+      networkCardIndex: 0,
+      instanceId: found.instance.instanceId,
+      instanceOwnerId: this.ctx.accountId,
+      status: 'attached',
+    };
+  }
+
   private eniView(eni: NetworkInterface): NetworkInterfaceView {
     return {
       networkInterfaceId: eni.networkInterfaceId,
@@ -204,6 +233,7 @@ export class NetworkQueries {
       privateIpAddressesSet: [{ privateIpAddress: eni.privateIpAddress, primary: true }],
       sourceDestCheck: true,
       interfaceType: eni.interfaceType,
+      attachment: this.attachmentView(eni),
       groupSet: [],
       ipv6AddressesSet: [],
       tagSet: tagViews(new Map(Object.entries(eni.tags))),

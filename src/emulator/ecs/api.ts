@@ -1,7 +1,14 @@
 import { ApiError } from '../context.js';
 import { throttled, unknownOperation } from './errors.js';
 import type { Input } from './input.js';
+import { listAccountSettings, putAccountSetting, putAccountSettingDefault } from './operations/account-settings.js';
 import { createCluster, describeClusters, listClusters } from './operations/clusters.js';
+import {
+  deregisterContainerInstance,
+  describeContainerInstances,
+  listContainerInstances,
+  registerContainerInstance,
+} from './operations/container-instances.js';
 import { runTask } from './operations/run-task.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './operations/services.js';
 import { stopTask } from './operations/stop-task.js';
@@ -29,6 +36,13 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
+  RegisterContainerInstance: registerContainerInstance,
+  DeregisterContainerInstance: deregisterContainerInstance,
+  DescribeContainerInstances: describeContainerInstances,
+  ListContainerInstances: listContainerInstances,
+  PutAccountSetting: putAccountSetting,
+  PutAccountSettingDefault: putAccountSettingDefault,
+  ListAccountSettings: listAccountSettings,
 };
 
 export const ECS_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);

@@ -1,6 +1,7 @@
 import type { EcsEmulation, EmulatorContext } from '../context.js';
 import { EcsApi } from './api.js';
 import type { TaskArnFormat } from './arns.js';
+import { Capacity, type EcsContainerInstanceStateChangeEvent } from './container-instances.js';
 import { TaskEventStream, type DeliveryStats } from './event-stream.js';
 import { TaskLifecycle, nextStatus } from './lifecycle.js';
 import type { TaskRecord, TaskStatus } from './model.js';
@@ -11,11 +12,14 @@ import { EcsStore } from './store.js';
 import { TimerSet } from './timers.js';
 import { taskView } from './views.js';
 import { tagsOf } from './operations/tags.js';
+import { AccountSettings } from './operations/account-settings.js';
+import { deregister } from './operations/container-instances.js';
 
 export { ECS_OPERATIONS } from './api.js';
 export type { TaskArnFormat } from './arns.js';
 export type { DeliveryStats } from './event-stream.js';
 export type { TaskStatus } from './model.js';
+export type { EcsContainerInstanceStateChangeEvent } from './container-instances.js';
 
 export interface EcsEmulatorOptions {
   /** ARN format of new tasks: `long` (`task/<cluster>/<id>`, default) or `old` (`task/<uuid>`). */
@@ -51,6 +55,9 @@ export interface EcsEmulator extends EcsEmulation {
    * service at its desired count, and no event held back for reordering.
    */
   idle(timeoutMs?: number): Promise<void>;
+  /** ECS Container Instance State Change events, in order (a log of their own: see Capacity). */
+  containerInstanceEventsAfter(sequence: number): { readonly sequence: number; readonly event: EcsContainerInstanceStateChangeEvent }[];
+  subscribeContainerInstanceEvents(subscriber: (event: EcsContainerInstanceStateChangeEvent) => void): () => void;
   /** Errors thrown inside timer callbacks (expected to stay empty). */
   backgroundErrors(): readonly unknown[];
 }
@@ -64,20 +71,42 @@ export function createEcsEmulation(context: EmulatorContext, options: EcsEmulato
   const watch = new StateWatch();
   const visited = new WeakMap<TaskRecord, Set<TaskStatus>>();
   const store = new EcsStore(context);
+  const capacity = new Capacity(context);
   // A reordered event waits for its successor, or two steps when the task has come to rest.
   const events = new TaskEventStream(context.random, () => context.faults(), timers, () => 2 * context.timing().stepDelayMs + 20);
   const lifecycle = new TaskLifecycle(context, events, timers, (task) => {
     const statuses = visited.get(task) ?? new Set<TaskStatus>();
     statuses.add(task.lastStatus);
     visited.set(task, statuses);
+    capacity.taskChanged(task);
     watch.changed();
   });
-  const runtime: EcsRuntime = { context, store, lifecycle, taskArnFormat: options.taskArnFormat ?? 'long' };
+  const runtime: EcsRuntime = {
+    context,
+    store,
+    lifecycle,
+    capacity,
+    accountSettings: new AccountSettings(`arn:aws:iam::${context.accountId}:root`),
+    taskArnFormat: options.taskArnFormat ?? 'long',
+  };
+  // ECS model (DeregisterContainerInstance): "If you terminate a running container instance,
+  // Amazon ECS automatically deregisters the instance from your cluster". Its tasks stop; the
+  // stop code and reason ECS gives them are inferred.
+  context.instances.onTerminated((instance) => {
+    const record = capacity.liveRegistrationOf(instance.instanceId);
+    if (!record) return;
+    for (const task of [...record.tasks]) {
+      lifecycle.stop(task, 'EssentialContainerExited', `Host EC2 (instance ${instance.instanceId}) terminated.`);
+    }
+    deregister(runtime, record, true);
+    watch.changed();
+  });
   const api = new EcsApi(runtime);
   const scheduler = new ServiceScheduler(
     context,
     store,
     lifecycle,
+    capacity,
     timers,
     {
       stoppedTaskRetentionMs: options.stoppedTaskRetentionMs ?? HOUR_MS,
@@ -133,6 +162,8 @@ export function createEcsEmulation(context: EmulatorContext, options: EcsEmulato
     },
     idle: (timeoutMs = DEFAULT_WAIT_MS) =>
       watch.waitUntil(() => tasksAtRest() && scheduler.isSteady() && events.heldCount === 0, timeoutMs, 'the emulator to be idle'),
+    containerInstanceEventsAfter: (sequence) => capacity.eventsAfter(sequence),
+    subscribeContainerInstanceEvents: (subscriber) => capacity.subscribe(subscriber),
     backgroundErrors: () => [...timers.errors],
     close: () => {
       scheduler.stop();

@@ -2,6 +2,7 @@ import type { NetworkInterface } from '../network.js';
 import type { TaskArnFormat } from './arns.js';
 import type { Tag } from './input.js';
 import type { LaunchType } from '../../contract/ids.js';
+import type { ContainerInstanceRecord } from './container-instances.js';
 
 /** The emulator's own records of ECS resources; views render them into API and event shapes. */
 
@@ -10,11 +11,16 @@ export { LAUNCH_TYPES, type LaunchType } from '../../contract/ids.js';
 
 /**
  * Every launch type but FARGATE places tasks on container instances (EC2 instances, external
- * hosts, or Managed Instances) registered to the cluster, and the emulator registers none. So
- * RunTask answers what ECS answers for an empty cluster (observed, e.g. in CloudTrail:
- * InvalidParameterException "No Container Instances were found in your cluster."), and a
- * service of such a launch type never places a task. That EXTERNAL and MANAGED_INSTANCES answer
- * the same as EC2 is inferred.
+ * hosts, or Managed Instances) registered to the cluster. EC2 instances register through
+ * RegisterContainerInstance; EXTERNAL hosts (SSM-activated) and Managed Instances (launched by a
+ * Managed Instances capacity provider) cannot be registered in the emulator, so those launch
+ * types always find an empty cluster. RunTask answers what ECS answers for one (observed, e.g. in
+ * CloudTrail: InvalidParameterException "No Container Instances were found in your cluster."),
+ * and a service never places a task. That EXTERNAL and MANAGED_INSTANCES answer the same as EC2
+ * is inferred. (Not emulated yet, for when it is: ECS Developer Guide, "Amazon ECS task networking
+ * for Amazon ECS Managed Instances": network modes awsvpc and host; "Allocate a network interface
+ * for tasks on Amazon ECS Managed Instances": every instance gets a trunk ENI at launch when its
+ * type supports trunking, and each awsvpc task's ENI is attached to that trunk — a branch ENI.)
  */
 export const needsContainerInstances = (launchType: LaunchType): boolean => launchType !== 'FARGATE';
 
@@ -28,7 +34,8 @@ export type TaskStatus =
   | 'DEPROVISIONING'
   | 'STOPPED';
 
-export type StopCode = 'UserInitiated' | 'ServiceSchedulerInitiated';
+// ECS model, TaskStopCode (a subset).
+export type StopCode = 'UserInitiated' | 'ServiceSchedulerInitiated' | 'EssentialContainerExited';
 
 export type AttachmentStatus = 'PRECREATED' | 'ATTACHED' | 'DETACHING' | 'DELETED';
 
@@ -111,6 +118,8 @@ export interface TaskRecord {
   readonly availabilityZone: string;
   readonly platformVersion?: string;
   readonly awsvpc?: AwsVpcSettings;
+  /** EC2 launch type: the container instance the task was placed on. */
+  readonly containerInstance?: ContainerInstanceRecord;
   readonly containers: ContainerRecord[];
   readonly tags: Map<string, string>;
   lastStatus: TaskStatus;

@@ -1,5 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import type { TaskArnFormat } from './arns.js';
+import type { Capacity } from './container-instances.js';
+import type { AccountSettings } from './operations/account-settings.js';
 import type { Input } from './input.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import type { EcsStore } from './store.js';
@@ -9,6 +11,9 @@ export interface EcsRuntime {
   readonly context: EmulatorContext;
   readonly store: EcsStore;
   readonly lifecycle: TaskLifecycle;
+  /** Registered container instances and their placement. */
+  readonly capacity: Capacity;
+  readonly accountSettings: AccountSettings;
   /** The ARN format new tasks get (the account's `taskLongArnFormat` setting). */
   taskArnFormat: TaskArnFormat;
 }

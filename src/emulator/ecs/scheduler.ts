@@ -1,6 +1,8 @@
 import type { EmulatorContext } from '../context.js';
+import type { Capacity } from './container-instances.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import { needsContainerInstances, type ServiceRecord, type TaskRecord } from './model.js';
+import { placesOnContainerInstances } from './placement.js';
 import type { EcsStore } from './store.js';
 import { createTask } from './task-factory.js';
 import type { TimerSet } from './timers.js';
@@ -25,6 +27,7 @@ export class ServiceScheduler {
     private readonly context: EmulatorContext,
     private readonly store: EcsStore,
     private readonly lifecycle: TaskLifecycle,
+    private readonly capacity: Capacity,
     private readonly timers: TimerSet,
     private readonly options: SchedulerOptions,
     private readonly onTick: () => void,
@@ -59,11 +62,11 @@ export class ServiceScheduler {
       const live = liveTasks(service);
       if (service.status !== 'ACTIVE') return live.length === 0;
       // Nothing will ever be placed for it (see needsContainerInstances): at rest as it is.
-      if (needsContainerInstances(service.launchType)) return true;
-      return (
-        live.length === service.desiredCount &&
-        live.every((task) => task.deploymentId === service.primary.id && task.lastStatus === 'RUNNING')
-      );
+      if (needsContainerInstances(service.launchType) && !placesOnContainerInstances(service.launchType)) return true;
+      const allRunning = live.every((task) => task.deploymentId === service.primary.id && task.lastStatus === 'RUNNING');
+      // On EC2 capacity a service short of room for its next task rests where it is.
+      const full = live.length < service.desiredCount && placesOnContainerInstances(service.launchType) && !this.canPlace(service);
+      return allRunning && (live.length === service.desiredCount || full);
     });
   }
 
@@ -72,9 +75,12 @@ export class ServiceScheduler {
     const current = live.filter((task) => task.deploymentId === service.primary.id);
     const older = live.filter((task) => task.deploymentId !== service.primary.id);
     const reason = `Scaling activity initiated by (deployment ${service.primary.id})`;
-    // No container instances, so no task is placed (ECS reports "unable to place a task").
-    if (needsContainerInstances(service.launchType)) return;
-    for (let missing = service.desiredCount - current.length; missing > 0; missing--) this.startTask(service);
+    // No container instances of this launch type can exist, so no task is placed (ECS reports
+    // "unable to place a task"); on EC2 capacity, tasks are placed while they fit.
+    if (needsContainerInstances(service.launchType) && !placesOnContainerInstances(service.launchType)) return;
+    for (let missing = service.desiredCount - current.length; missing > 0; missing--) {
+      if (!this.startTask(service)) break;
+    }
     // Scale in newest first: those are the least likely to be serving yet.
     for (const task of current.slice(service.desiredCount).reverse()) {
       this.lifecycle.stop(task, 'ServiceSchedulerInitiated', reason);
@@ -91,9 +97,18 @@ export class ServiceScheduler {
     if (liveTasks(service).length === 0) service.status = 'INACTIVE';
   }
 
-  private startTask(service: ServiceRecord): void {
+  private canPlace(service: ServiceRecord): boolean {
+    return this.capacity.place(service.cluster, service.primary.taskDefinition, service.primary.awsvpc).placed;
+  }
+
+  /** Starts one task of the service; false when EC2 capacity has no room for it. */
+  private startTask(service: ServiceRecord): boolean {
     const deployment = service.primary;
     const definition = deployment.taskDefinition;
+    const placement = placesOnContainerInstances(service.launchType)
+      ? this.capacity.place(service.cluster, definition, deployment.awsvpc)
+      : undefined;
+    if (placement && !placement.placed) return false;
     const tags =
       service.propagateTags === 'SERVICE'
         ? service.tags
@@ -112,9 +127,12 @@ export class ServiceScheduler {
       awsvpc: deployment.awsvpc,
       tags,
       arnFormat: this.options.taskArnFormat(),
+      placement: placement?.placed ? placement : undefined,
     });
+    if (placement?.placed) this.capacity.reserve(task, placement.on);
     service.tasks.add(task);
     this.lifecycle.launch(task);
+    return true;
   }
 
   private forgetExpiredTasks(): void {

@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { attachmentArn, containerArn, taskArn, type TaskArnFormat } from './arns.js';
 import { longTaskId, uuid } from './ids.js';
+import type { ContainerInstanceRecord } from './container-instances.js';
 import type { AwsVpcSettings, ClusterRecord, EniAttachment, LaunchType, TaskDefinitionRecord, TaskRecord } from './model.js';
 import type { EcsStore } from './store.js';
 
@@ -17,6 +18,8 @@ export interface NewTaskSpec {
   readonly awsvpc?: AwsVpcSettings;
   readonly tags: ReadonlyMap<string, string>;
   readonly arnFormat: TaskArnFormat;
+  /** EC2 launch type: where placement put the task, and (awsvpc) the subnet in its zone. */
+  readonly placement?: { readonly on: ContainerInstanceRecord; readonly subnetId: string | undefined };
 }
 
 /** Fargate resolves LATEST to this platform version. */
@@ -33,9 +36,10 @@ export function createTask(context: EmulatorContext, store: EcsStore, spec: NewT
   const random = context.random;
   const taskId = spec.arnFormat === 'long' ? longTaskId(random) : uuid(random);
   const arn = taskArn(context, spec.arnFormat, spec.cluster.clusterName, taskId);
-  const subnetId = pickSubnet(context, spec.awsvpc);
+  const host = spec.placement?.on;
+  const subnetId = spec.placement?.subnetId ?? (host ? host.instance.subnetId : pickSubnet(context, spec.awsvpc));
   const subnet = context.network.subnets.get(subnetId);
-  const attachment = spec.awsvpc ? createEniAttachment(context, subnetId) : undefined;
+  const attachment = !spec.awsvpc ? undefined : host ? createInstanceTaskEni(context, host, subnetId) : createEniAttachment(context, subnetId);
   const task: TaskRecord = {
     sequence: store.nextSequence(),
     taskArn: arn,
@@ -51,6 +55,7 @@ export function createTask(context: EmulatorContext, store: EcsStore, spec: NewT
     availabilityZone: subnet?.availabilityZone ?? `${context.region}a`,
     platformVersion: spec.launchType === 'FARGATE' ? resolvePlatformVersion(spec.platformVersion) : undefined,
     awsvpc: spec.awsvpc,
+    containerInstance: host,
     containers: spec.taskDefinition.containerDefinitions.map((definition) => ({
       containerArn: containerArn(context, spec.arnFormat, spec.cluster.clusterName, taskId, uuid(random)),
       name: definition.name,
@@ -79,6 +84,33 @@ function resolvePlatformVersion(requested: string | undefined): string {
 function pickSubnet(context: EmulatorContext, awsvpc: AwsVpcSettings | undefined): string {
   const candidates = awsvpc ? awsvpc.subnets : [...context.network.subnets.keys()];
   return candidates[context.random.int(0, candidates.length - 1)] ?? '';
+}
+
+/**
+ * The ENI of an awsvpc task on a container instance. ECS Developer Guide, "Increasing Amazon ECS
+ * Linux container instance network interfaces": without trunking each such task "receives its own
+ * elastic network interface (ENI), which is attached to the container instance that hosts it";
+ * with trunking ECS gives it a branch network interface behind the instance's trunk. The branch
+ * ENI's InterfaceType is `branch` (EC2 model, NetworkInterfaceType); that EC2 lists it unattached
+ * (the trunk association is not an instance attachment) is *inferred*. A task ENI mirrors only
+ * where its host can (Nitro); a branch ENI is never a source (EC2 answers
+ * NetworkInterfaceNotSupported: *inferred*, see ec2/mirroring.ts requireSource).
+ */
+function createInstanceTaskEni(context: EmulatorContext, host: ContainerInstanceRecord, subnetId: string): EniAttachment {
+  const faults = context.faults();
+  const id = uuid(context.random);
+  const attachedAt = context.now() + context.timing().stepDelayMs;
+  const networkInterface = context.network.createEni({
+    subnetId,
+    description: attachmentArn(context, id),
+    requesterManaged: true,
+    interfaceType: host.trunk ? 'branch' : 'interface',
+    mirroringSupported: host.instance.nitro,
+    visibleAt: context.random.chance(faults.lateEniRate) ? attachedAt + faults.lateEniDelayMs : 0,
+  });
+  // ECS deletes the task ENI when the task stops, so it is not DeleteOnTermination (inferred).
+  if (!host.trunk) context.instances.attach(host.instance, networkInterface, { deleteOnTermination: false, now: context.now() });
+  return { id, subnetId, status: 'PRECREATED', networkInterface };
 }
 
 function createEniAttachment(context: EmulatorContext, subnetId: string): EniAttachment {

@@ -72,6 +72,7 @@ function taskFields(task: TaskRecord, rendering: TaskRendering, region: string):
     availabilityZone: task.availabilityZone,
     clusterArn: task.cluster.clusterArn,
     connectivity: task.connectivity,
+    containerInstanceArn: task.containerInstance?.arn,
     connectivityAt: time(task.connectivityAt),
     containers: containers(task),
     cpu: definition.cpu,
@@ -124,6 +125,7 @@ export function clusterView(
   tasks: Iterable<TaskRecord>,
   activeServicesCount: number,
   includeTags: boolean,
+  registeredContainerInstancesCount = 0,
 ): Record<string, unknown> {
   let running = 0;
   let pending = 0;
@@ -136,7 +138,7 @@ export function clusterView(
     clusterArn: cluster.clusterArn,
     clusterName: cluster.clusterName,
     status: 'ACTIVE',
-    registeredContainerInstancesCount: 0,
+    registeredContainerInstancesCount,
     runningTasksCount: running,
     pendingTasksCount: pending,
     activeServicesCount,

@@ -6,6 +6,9 @@ export interface Ec2Lookups {
   networkInterface(id: string): { subnetId: string; vpcId: string; availabilityZone: string; tags: Readonly<Record<string, string>> } | undefined;
   /** Tags of an existing traffic mirror session, or undefined when there is none. */
   sessionTags(id: string): Readonly<Record<string, string>> | undefined;
+  subnet(id: string): { vpcId: string; availabilityZone: string } | undefined;
+  /** An existing EC2 instance's resource-side keys, or undefined. */
+  instance(id: string): { instanceType: string; availabilityZone: string; tags: Readonly<Record<string, string>> } | undefined;
 }
 
 /**
@@ -111,6 +114,54 @@ export const EC2_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
   DeleteTrafficMirrorFilterRule: (input, scope) => [
     ec2(scope, 'DeleteTrafficMirrorFilterRule', 'traffic-mirror-filter-rule', text(input, 'TrafficMirrorFilterRuleId') ?? ''),
   ],
+  // Reference: image, instance (aws:RequestTag, aws:TagKeys, ec2:InstanceType, ec2:AvailabilityZone),
+  // network-interface (ec2:Subnet, ec2:Vpc, ec2:AvailabilityZone), security-group and subnet
+  // (ec2:Vpc, ec2:AvailabilityZone) required; volume optional. The new instance and ENI are not
+  // known yet (placeholder ids). Security groups are authorized only when named: the default
+  // group's id is not modelled (inferred). Tags at launch also need ec2:CreateTags (ec2:CreateAction).
+  RunInstances: (input, scope, lookups) => {
+    const tags = specTags(input);
+    const subnetId = text(input, 'SubnetId') ?? primaryInterfaceSubnet(input);
+    const subnet = subnetId ? lookups.subnet(subnetId) : undefined;
+    const placement: Record<string, string> = subnet ? { 'ec2:AvailabilityZone': subnet.availabilityZone } : {};
+    const vpc: Record<string, string> = subnet ? { 'ec2:Vpc': arn(scope, 'vpc', subnet.vpcId) } : {};
+    const imageId = text(input, 'ImageId') ?? '';
+    return [
+      {
+        action: 'ec2:RunInstances',
+        resource: `arn:${scope.partition}:ec2:${scope.region}::image/${imageId}`,
+        context: { 'ec2:Region': scope.region, 'ec2:ImageID': imageId },
+      },
+      ec2(scope, 'RunInstances', 'instance', NEW, {
+        'ec2:InstanceType': text(input, 'InstanceType') ?? 'm1.small',
+        ...placement,
+        ...requestTagContext(tags),
+      }),
+      ec2(scope, 'RunInstances', 'network-interface', NEW, {
+        ...(subnetId ? { 'ec2:Subnet': arn(scope, 'subnet', subnetId) } : {}),
+        ...vpc,
+        ...placement,
+      }),
+      ...(subnetId ? [ec2(scope, 'RunInstances', 'subnet', subnetId, { ...vpc, ...placement })] : []),
+      ...list(input, 'SecurityGroupId').flatMap((id) => (typeof id === 'string' ? [ec2(scope, 'RunInstances', 'security-group', id, vpc)] : [])),
+      ec2(scope, 'RunInstances', 'volume', NEW, placement),
+      ...tagOnCreate(scope, 'RunInstances', 'instance', tags),
+    ];
+  },
+  // Reference: instance (aws:ResourceTag, ec2:InstanceType, ec2:AvailabilityZone…) required.
+  TerminateInstances: (input, scope, lookups) =>
+    list(input, 'InstanceId').flatMap((id) => {
+      if (typeof id !== 'string') return [];
+      const instance = lookups.instance(id);
+      return [
+        ec2(scope, 'TerminateInstances', 'instance', id, {
+          ...(instance
+            ? { 'ec2:InstanceType': instance.instanceType, 'ec2:AvailabilityZone': instance.availabilityZone, ...resourceTagContext(instance.tags) }
+            : {}),
+        }),
+      ];
+    }),
+  DescribeInstances: describeAll('DescribeInstances'),
   // Reference: Describe* actions define no resource type: resource `*`.
   DescribeTrafficMirrorSessions: describeAll('DescribeTrafficMirrorSessions'),
   DescribeTrafficMirrorTargets: describeAll('DescribeTrafficMirrorTargets'),
@@ -184,6 +235,16 @@ const ID_PREFIXES: readonly [string, string][] = [
  */
 function resourceTypeOf(id: string): string | undefined {
   return ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];
+}
+
+/** The subnet of `NetworkInterface.N` with device index 0 (or no index). */
+function primaryInterfaceSubnet(input: QueryObject): string | undefined {
+  for (const spec of list(input, 'NetworkInterface')) {
+    if (typeof spec !== 'object' || Array.isArray(spec)) continue;
+    const index = text(spec, 'DeviceIndex');
+    if (index === undefined || index === '0') return text(spec, 'SubnetId');
+  }
+  return undefined;
 }
 
 function text(input: QueryObject, name: string): string | undefined {

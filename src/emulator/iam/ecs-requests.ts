@@ -48,7 +48,13 @@ export const ECS_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
     strings(input, 'tasks', []).map((task) => taskRequest('DescribeTasks', scope, lookups, text(input, 'cluster'), task)),
   // Reference: ListTasks' only resource type is container-instance, which a cluster-wide listing
   // does not name: resource `*`, scoped by ecs:cluster.
-  ListTasks: (input, scope) => [ecs('ListTasks', '*', { 'ecs:cluster': clusterArnOf(scope, text(input, 'cluster')) })],
+  // Listing the tasks of one container instance names it: that instance's ARN.
+  ListTasks: (input, scope) => {
+    const clusterArn = clusterArnOf(scope, text(input, 'cluster'));
+    const instance = text(input, 'containerInstance');
+    const resource = instance === undefined ? '*' : instance.startsWith('arn:') ? instance : arn(scope, 'container-instance', `${clusterNameOf(clusterArn)}/${instance}`);
+    return [ecs('ListTasks', resource, { 'ecs:cluster': clusterArn })];
+  },
   // Reference: service required (aws:ResourceTag, ecs:cluster); aws:RequestTag, aws:TagKeys.
   CreateService: (input, scope) => [
     ecs('CreateService', serviceArnOf(scope, text(input, 'cluster'), text(input, 'serviceName') ?? ''), {
@@ -79,6 +85,26 @@ export const ECS_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
       }),
     ];
   },
+  // Reference: cluster required (aws:ResourceTag); aws:RequestTag, aws:TagKeys.
+  RegisterContainerInstance: (input, scope, lookups) => {
+    const clusterArn = clusterArnOf(scope, text(input, 'cluster'));
+    return [ecs('RegisterContainerInstance', clusterArn, { ...resourceTagContext(lookups.resourceTags(clusterArn)), ...requestTagContext(tags(input)) })];
+  },
+  // Reference: cluster required (aws:ResourceTag).
+  DeregisterContainerInstance: (input, scope, lookups) => [clusterRequest('DeregisterContainerInstance', scope, lookups, text(input, 'cluster'))],
+  ListContainerInstances: (input, scope, lookups) => [clusterRequest('ListContainerInstances', scope, lookups, text(input, 'cluster'))],
+  // Reference: container-instance required; ecs:cluster, aws:ResourceTag.
+  DescribeContainerInstances: (input, scope, lookups) =>
+    strings(input, 'containerInstances', []).map((reference) => {
+      const clusterArn = clusterArnOf(scope, text(input, 'cluster'));
+      const instanceArn = reference.startsWith('arn:') ? reference : arn(scope, 'container-instance', `${clusterNameOf(clusterArn)}/${reference}`);
+      return ecs('DescribeContainerInstances', instanceArn, { 'ecs:cluster': clusterArn, ...resourceTagContext(lookups.resourceTags(instanceArn)) });
+    }),
+  // Reference: no resource type; ecs:account-setting names the setting.
+  PutAccountSetting: (input) => [ecs('PutAccountSetting', '*', { 'ecs:account-setting': text(input, 'name') ?? '' })],
+  PutAccountSettingDefault: (input) => [ecs('PutAccountSettingDefault', '*', { 'ecs:account-setting': text(input, 'name') ?? '' })],
+  // Reference: no resource type.
+  ListAccountSettings: () => [ecs('ListAccountSettings', '*')],
   // Reference: the resource; aws:ResourceTag.
   ListTagsForResource: (input, _scope, lookups) => {
     const resourceArn = text(input, 'resourceArn') ?? '';
@@ -112,6 +138,11 @@ function taskRequest(action: string, scope: ArnScope, lookups: EcsLookups, clust
   // Old-format task ARNs (`task/<id>`, no cluster segment) still exist in accounts that never
   // opted in to the long format; the reference models only `task/<cluster>/<id>`.
   return /:task\/[^/]+$/.test(taskArn) ? { ...request, unmodelledArn: true } : request;
+}
+
+function clusterRequest(action: string, scope: ArnScope, lookups: EcsLookups, cluster: string | undefined): AuthorizationRequest {
+  const clusterArn = clusterArnOf(scope, cluster);
+  return ecs(action, clusterArn, resourceTagContext(lookups.resourceTags(clusterArn)));
 }
 
 function serviceArnOf(scope: ArnScope, cluster: string | undefined, service: string): string {

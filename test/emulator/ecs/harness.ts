@@ -1,5 +1,6 @@
 import { ApiError, EMULATOR_ACCOUNT_ID, type EcsTaskStateChangeEvent, type EmulatorContext } from '../../../src/emulator/context.js';
 import { createEcsEmulation, type EcsEmulator, type EcsEmulatorOptions } from '../../../src/emulator/ecs/index.js';
+import { InstanceRegistry } from '../../../src/emulator/instances.js';
 import { NetworkRegistry } from '../../../src/emulator/network.js';
 import { PROFILES, type EmulatorFaults, type EmulatorTiming } from '../../../src/emulator/profile.js';
 import { seededRandom } from '../../../src/emulator/random.js';
@@ -37,6 +38,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     accountId: EMULATOR_ACCOUNT_ID,
     random,
     network,
+    instances: new InstanceRegistry(random, network),
     faults: () => faults,
     timing: () => timing,
     now: () => Date.now(),

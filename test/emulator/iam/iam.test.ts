@@ -1,5 +1,27 @@
-import { CreateTagsCommand, CreateTrafficMirrorSessionCommand, DeleteTrafficMirrorSessionCommand, DescribeTrafficMirrorSessionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateTagsCommand,
+  CreateTrafficMirrorSessionCommand,
+  DeleteTrafficMirrorSessionCommand,
+  DescribeInstancesCommand,
+  DescribeTrafficMirrorSessionsCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  DeregisterContainerInstanceCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListAccountSettingsCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  PutAccountSettingCommand,
+  RegisterContainerInstanceCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ECS_OPERATIONS } from '../../../src/emulator/ecs/index.js';
 import { EC2_AUTHORIZATIONS, ECS_AUTHORIZATIONS, parseIamPolicies, type IamPolicies } from '../../../src/emulator/iam/index.js';
@@ -206,10 +228,82 @@ describe('emulator IAM', () => {
     expect(denied).toMatchObject({ name: 'AccessDeniedException' });
   });
 
-  it('maps every ECS operation the emulator serves, and only EC2 actions it serves', async () => {
+  it('maps every ECS operation and every EC2 action the emulator serves, and nothing else', async () => {
     await start({});
     expect(Object.keys(ECS_AUTHORIZATIONS).sort()).toEqual([...ECS_OPERATIONS].sort());
     expect(Object.keys(EC2_AUTHORIZATIONS).filter((action) => !emulator.ec2.supports(action))).toEqual([]);
+    expect(emulator.ec2.actions().filter((action) => !Object.hasOwn(EC2_AUTHORIZATIONS, action))).toEqual([]);
+  });
+
+  it('authorizes RunInstances by instance type and TerminateInstances by the instance, as the reference defines them', async () => {
+    // prepare
+    const [subnetId = ''] = (await start({})).network.subnets.keys();
+    const launcher = policy(
+      allow('ec2:RunInstances', `${ACCOUNT}:instance/*`, { StringEquals: { 'ec2:InstanceType': 'c5.large' } }),
+      allow('ec2:RunInstances', [
+        'arn:aws:ec2:us-east-1::image/*',
+        `${ACCOUNT}:network-interface/*`,
+        `${ACCOUNT}:subnet/*`,
+        `${ACCOUNT}:volume/*`,
+      ]),
+      allow('ec2:DescribeInstances', '*'),
+      allow('ec2:TerminateInstances', `${ACCOUNT}:instance/*`, { StringEquals: { 'ec2:InstanceType': 'c5.large' } }),
+    );
+    emulator.iam.setPolicies({ launcher: [launcher] });
+    const launch = (type: 'c5.large' | 'm5.large') =>
+      ec2As('launcher').send(new RunInstancesCommand({ ImageId: 'ami-1', InstanceType: type, MinCount: 1, MaxCount: 1, SubnetId: subnetId }));
+    // act
+    const launched = await launch('c5.large');
+    const denied = await failure(launch('m5.large'));
+    const id = launched.Instances?.[0]?.InstanceId ?? '';
+    const other = (await ec2As('admin').send(new RunInstancesCommand({ ImageId: 'ami-1', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }))).Instances?.[0]?.InstanceId ?? '';
+    const deniedTerminate = await failure(ec2As('launcher').send(new TerminateInstancesCommand({ InstanceIds: [other] })));
+    await ec2As('launcher').send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    // assess
+    expect(denied).toMatchObject({ name: 'UnauthorizedOperation' });
+    expect(deniedTerminate).toMatchObject({ name: 'UnauthorizedOperation' });
+    const described = await ec2As('launcher').send(new DescribeInstancesCommand({ InstanceIds: [id, other] }));
+    expect(described.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual([expect.stringMatching(/^(shutting-down|terminated)$/), expect.stringMatching(/^(pending|running)$/)]);
+  });
+
+  it('authorizes the container instance and account setting operations on their clusters, instances and settings', async () => {
+    // prepare
+    await start({});
+    const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/apps';
+    emulator.iam.setPolicies({
+      agent: [
+        policy(
+          allow(['ecs:RegisterContainerInstance', 'ecs:DeregisterContainerInstance', 'ecs:ListContainerInstances'], clusterArn),
+          allow(['ecs:DescribeContainerInstances', 'ecs:ListTasks'], 'arn:aws:ecs:us-east-1:123456789012:container-instance/apps/*', { ArnEquals: { 'ecs:cluster': clusterArn } }),
+          allow('ecs:PutAccountSetting', '*', { StringEquals: { 'ecs:account-setting': 'awsvpcTrunking' } }),
+          allow('ecs:ListAccountSettings', '*'),
+        ),
+      ],
+    });
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'apps' }));
+    await ecsAs('admin').send(new CreateClusterCommand({ clusterName: 'other' }));
+    const instance = (await ec2As('admin').send(new RunInstancesCommand({ ImageId: 'ami-1', InstanceType: 'c5.large', MinCount: 1, MaxCount: 1 }))).Instances?.[0];
+    const document = JSON.stringify({ instanceId: instance?.InstanceId, region: 'us-east-1' });
+    const register = (cluster: string) =>
+      ecsAs('agent').send(new RegisterContainerInstanceCommand({ cluster, instanceIdentityDocument: document, instanceIdentityDocumentSignature: 's' }));
+    // act
+    const deniedElsewhere = await failure(register('other'));
+    const registered = await register('apps');
+    const arn = registered.containerInstance?.containerInstanceArn ?? '';
+    const described = await ecsAs('agent').send(new DescribeContainerInstancesCommand({ cluster: 'apps', containerInstances: [arn] }));
+    const listed = await ecsAs('agent').send(new ListContainerInstancesCommand({ cluster: 'apps' }));
+    await ecsAs('agent').send(new PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled' }));
+    const deniedSetting = await failure(ecsAs('agent').send(new PutAccountSettingCommand({ name: 'containerInsights', value: 'enabled' })));
+    const settings = await ecsAs('agent').send(new ListAccountSettingsCommand({}));
+    const tasksOnIt = await ecsAs('agent').send(new ListTasksCommand({ cluster: 'apps', containerInstance: arn }));
+    await ecsAs('agent').send(new DeregisterContainerInstanceCommand({ cluster: 'apps', containerInstance: arn }));
+    // assess
+    expect(deniedElsewhere).toMatchObject({ name: 'AccessDeniedException' });
+    expect(described.containerInstances).toHaveLength(1);
+    expect(listed.containerInstanceArns).toEqual([arn]);
+    expect(tasksOnIt.taskArns).toEqual([]);
+    expect(deniedSetting).toMatchObject({ name: 'AccessDeniedException' });
+    expect(settings.settings?.map((setting) => setting.name)).toEqual(['awsvpcTrunking']);
   });
 
   it('reads the --iam file format: one document or a list per access key', async () => {

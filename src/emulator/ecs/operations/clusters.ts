@@ -14,7 +14,9 @@ function activeServicesCount(runtime: EcsRuntime, cluster: ClusterRecord): numbe
 }
 
 function view(runtime: EcsRuntime, cluster: ClusterRecord, includeTags: boolean): Record<string, unknown> {
-  return clusterView(cluster, runtime.store.allTasks(), activeServicesCount(runtime, cluster), includeTags);
+  // ECS model (Cluster.registeredContainerInstancesCount): ACTIVE and DRAINING instances.
+  const registered = runtime.capacity.all().filter((record) => record.cluster === cluster && record.status !== 'INACTIVE').length;
+  return clusterView(cluster, runtime.store.allTasks(), activeServicesCount(runtime, cluster), includeTags, registered);
 }
 
 function readSettings(input: Input): ClusterRecord['settings'] {

@@ -3,6 +3,8 @@ import { optionalEnum, optionalInteger, optionalString, optionalTags, requiredSt
 import { LAUNCH_TYPES, needsContainerInstances } from '../model.js';
 import { checkLaunchType, readAwsVpcSettings } from '../network-configuration.js';
 import type { Operation } from '../runtime.js';
+import type { PlacementFailure } from '../container-instances.js';
+import { placesOnContainerInstances } from '../placement.js';
 import { createTask } from '../task-factory.js';
 import { taskView } from '../views.js';
 
@@ -17,7 +19,11 @@ const CLIENT_TOKEN_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
 /**
  * RunTask: validates like ECS, creates `count` tasks in PROVISIONING and starts their
- * lifecycles. Every request that passes validation places all its tasks, so `failures` is empty.
+ * lifecycles. Fargate places every task. EC2 places each task on an ACTIVE container instance
+ * with room for it (see Capacity.place); the tasks that fit nowhere are not started, and
+ * `failures` names each container instance with the resource it lacked (ECS model, RunTask:
+ * "tasks that were successfully placed … are described here", failures otherwise; the reasons are
+ * those of the "API failure reasons" page).
  */
 export const runTask: Operation = (runtime, input) => {
   const { context, store, lifecycle } = runtime;
@@ -43,7 +49,10 @@ export const runTask: Operation = (runtime, input) => {
   const definition = store.findTaskDefinition(reference);
   if (!definition) throw clientException('TaskDefinition not found.');
   // Which check ECS makes first is inferred: placement needs instances before compatibility matters.
-  if (needsContainerInstances(launchType)) throw invalidParameter('No Container Instances were found in your cluster.');
+  const onInstances = placesOnContainerInstances(launchType);
+  if (needsContainerInstances(launchType) && (!onInstances || runtime.capacity.placeable(cluster).length === 0)) {
+    throw invalidParameter('No Container Instances were found in your cluster.');
+  }
   checkLaunchType(launchType, definition);
   const awsvpc = readAwsVpcSettings(input, definition, context.network);
   const group = optionalString(input, 'group') ?? `family:${definition.family}`;
@@ -51,8 +60,15 @@ export const runTask: Operation = (runtime, input) => {
   const tags = new Map(propagateTags === 'TASK_DEFINITION' ? definition.tags : []);
   for (const tag of requestTags) tags.set(tag.key, tag.value);
 
-  const tasks = Array.from({ length: count }, () =>
-    createTask(context, store, {
+  const tasks = [];
+  const failures = new Map<string, PlacementFailure>();
+  for (let index = 0; index < count; index++) {
+    const placement = onInstances ? runtime.capacity.place(cluster, definition, awsvpc) : undefined;
+    if (placement && !placement.placed) {
+      for (const failure of placement.failures) failures.set(failure.arn, failure);
+      break;
+    }
+    const task = createTask(context, store, {
       cluster,
       taskDefinition: definition,
       launchType,
@@ -62,8 +78,11 @@ export const runTask: Operation = (runtime, input) => {
       awsvpc,
       tags,
       arnFormat: runtime.taskArnFormat,
-    }),
-  );
+      placement: placement?.placed ? placement : undefined,
+    });
+    if (placement?.placed) runtime.capacity.reserve(task, placement.on);
+    tasks.push(task);
+  }
   for (const task of tasks) lifecycle.launch(task);
-  return { tasks: tasks.map((task) => taskView(task, context.region, true)), failures: [] };
+  return { tasks: tasks.map((task) => taskView(task, context.region, true)), failures: [...failures.values()] };
 };

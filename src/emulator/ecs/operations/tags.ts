@@ -7,7 +7,7 @@ import type { EcsRuntime, Operation } from '../runtime.js';
 // At most MAX_TAGS (ECS model). TagResource also lists LimitExceededException; which of the two
 // codes ECS answers past the limit is not documented: inferred.
 
-/** The tag map of the resource an ARN names: a cluster, service, task or task definition. */
+/** The tag map of the resource an ARN names: a cluster, service, task, task definition or container instance. */
 export function tagsOf(runtime: EcsRuntime, resourceArn: string): Map<string, string> {
   const { store } = runtime;
   const arn = parseEcsArn(resourceArn);
@@ -36,6 +36,11 @@ export function tagsOf(runtime: EcsRuntime, resourceArn: string): Map<string, st
       const definition = store.findTaskDefinition(resourceArn);
       if (!definition) throw resourceNotFound('The specified task definition was not found.');
       return definition.tags;
+    }
+    case 'container-instance': {
+      const record = runtime.capacity.find(resourceArn);
+      if (!record) throw resourceNotFound('The specified container instance was not found.');
+      return record.tags;
     }
     default:
       throw invalidParameter('The ARN provided is invalid.');

@@ -38,10 +38,12 @@ export const listTasks: Operation = (runtime, input) => {
   const service = serviceName === undefined ? undefined : store.findService(cluster, serviceName);
   if (serviceName !== undefined && !service) throw serviceNotFound();
 
+  const host = containerInstance === undefined ? undefined : runtime.capacity.find(containerInstance, cluster);
   function* matching(): Generator<TaskRecord> {
-    // The emulator has no container instances, so no task runs on the one named.
-    if (containerInstance !== undefined) return;
+    // A container instance this cluster does not know runs no task (the answer is an empty list: inferred).
+    if (containerInstance !== undefined && !host) return;
     for (const task of store.allTasks()) {
+      if (host && task.containerInstance !== host) continue;
       if (task.cluster !== cluster || !matchesDesiredStatus(task, desiredStatus)) continue;
       if (launchType !== undefined && task.launchType !== launchType) continue;
       if (family !== undefined && task.taskDefinition.family !== family) continue;
