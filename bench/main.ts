@@ -7,7 +7,7 @@
  *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8]
  *   npm run bench -- emulator-index [--calls 200] [--repeats 5]
  *   npm run bench -- cold-init [--runs 15]
- *   npm run bench -- reconcile [--tasks 10000] [--churn 50]
+ *   npm run bench -- reconcile [--tasks 10000] [--churn 50] [--drift 1]
  *   npm run bench -- org-burst [--accounts 10] [--tasks 300] [--concurrency 2]
  *   npm run bench -- all
  */
@@ -207,8 +207,9 @@ function reconcileCommand(): Command {
     .description('reconcile sweep over 10,000 tasks and sessions: calls / minimum (target ≤ 1.05)')
     .option('--tasks <n>', 'running tasks', positiveInteger, 10_000)
     .option('--churn <n>', 'ENIs without a session, and orphaned sessions', positiveInteger, 50)
-    .action(async (flags: { tasks: number; churn: number }) => {
-      write(`${formatReconcileBench(await runReconcileBench(flags.tasks, flags.churn))}\n`);
+    .option('--drift <percent>', 'share of sessions whose packet length differs from the configuration (modified in place)', nonNegativeNumber, 0)
+    .action(async (flags: { tasks: number; churn: number; drift: number }) => {
+      write(`${formatReconcileBench(await runReconcileBench(flags.tasks, flags.churn, flags.drift))}\n`);
     });
 }
 

@@ -4,7 +4,11 @@
  * (list pages + ceil(tasks/100) DescribeTasks + ceil(sessions/1000) DescribeTrafficMirrorSessions),
  * and its wall time. Some sessions are missing and some orphaned, so the sweep also acts.
  *
- *   npx tsx bench/reconcile-sweep.ts [tasks=10000] [churn=50]
+ * With `drift` (percent), that share of the sessions carries a packet length the configuration no
+ * longer asks for: the sweep changes each in place (one ModifyTrafficMirrorSession), and the
+ * minimum grows by one call per drifted session.
+ *
+ *   npx tsx bench/reconcile-sweep.ts [tasks=10000] [churn=50] [drift=0]
  */
 import { pathToFileURL } from 'node:url';
 import { reconcile, type ReconcileReport } from '../src/app/reconcile.js';
@@ -32,6 +36,11 @@ export interface SweepBenchResult {
   readonly deleted: number;
   readonly steadyCalls: number;
   readonly steadySeconds: number;
+  /** Sessions made to differ from the configuration (packet length), and those the sweep modified. */
+  readonly drifted: number;
+  readonly modified: number;
+  /** Every call of the sweep (reads and ModifyTrafficMirrorSession) against the minimum reads plus one modify per drifted session. */
+  readonly driftRatio: number;
 }
 
 const READ_ACTIONS = new Set(['ListClusters', 'ListTasks', 'DescribeTasks', 'DescribeTrafficMirrorSessions']);
@@ -85,7 +94,7 @@ async function stoppedTasks(emulator: RunningEmulator, count: number): Promise<s
   return arns;
 }
 
-export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<SweepBenchResult> {
+export async function runReconcileBench(tasks = 10_000, churn = 50, driftPercent = 0): Promise<SweepBenchResult> {
   const emulator = await startEmulator({ port: 0, profile: 'ideal', seed: 11, timing: { stepDelayMs: 1, schedulerIntervalMs: 20 } });
   try {
     const target = emulator.ec2.createTarget({ networkLoadBalancerArn: NLB_ARN }).trafficMirrorTarget.trafficMirrorTargetId;
@@ -97,8 +106,13 @@ export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<Swe
     // plus `churn` managed sessions whose ENI belongs to no task any more.
     const truth = await groundTruth(emulator, target);
     const [subnetId] = emulator.network.subnets.keys();
+    const withSession = Math.max(0, truth.enis.length - churn);
+    const driftEvery = driftPercent > 0 ? Math.max(1, Math.round(100 / driftPercent)) : 0;
+    let drifted = 0;
     for (const [index, eni] of truth.enis.entries()) {
       if (index < churn) continue;
+      const drifts = driftEvery > 0 && (index - churn) % driftEvery === 0 && drifted < Math.round((withSession * driftPercent) / 100);
+      if (drifts) drifted++;
       const described = emulator.ecs.describeTask(eni.taskArn);
       const plan = planSessionForEni(parseTaskDetail(described), eni.networkInterfaceId, options);
       emulator.ec2.createSession({
@@ -106,6 +120,7 @@ export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<Swe
         trafficMirrorTargetId: target,
         trafficMirrorFilterId: filter,
         sessionNumber: 1,
+        ...(drifts ? { packetLength: 64 } : {}),
         description: plan.description,
         tags: plan.tags,
         clientToken: plan.clientToken,
@@ -142,6 +157,7 @@ export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<Swe
     const reads = Object.entries(calls).reduce((sum, [action, n]) => sum + (READ_ACTIONS.has(action) ? n : 0), 0);
     const listTaskPages = perCluster.reduce((sum, n) => sum + Math.max(1, Math.ceil(n / 100)), 0);
     const minimumReads = 1 + listTaskPages + perCluster.reduce((sum, n) => sum + Math.ceil(n / 100), 0) + Math.ceil(sessionsBefore / 1000);
+    const modifies = calls['ModifyTrafficMirrorSession'] ?? 0;
 
     emulator.resetStats();
     const steadyStarted = performance.now();
@@ -161,6 +177,9 @@ export async function runReconcileBench(tasks = 10_000, churn = 50): Promise<Swe
       deleted: report.deleted.length,
       steadyCalls: emulator.stats().total,
       steadySeconds,
+      drifted,
+      modified: report.modified.length,
+      driftRatio: (reads + modifies) / (minimumReads + drifted),
     };
   } finally {
     await emulator.close();
@@ -174,10 +193,13 @@ export function formatReconcileBench(result: SweepBenchResult): string {
     ...rows,
     `  created ${result.created}, deleted ${result.deleted}, failed ${result.failures}; a second sweep (nothing to do): ${result.steadyCalls} calls, ${result.steadySeconds.toFixed(1)} s; wall ${result.wallSeconds.toFixed(1)} s`,
     `ratio reads / minimum: ${result.reads} / ${result.minimumReads} = ${result.ratio.toFixed(3)} (target ≤ 1.05, ${result.ratio <= 1.05 ? 'met' : 'MISSED'})`,
+    ...(result.drifted > 0
+      ? [`  drift: ${result.drifted} sessions drifted, ${result.modified} modified in place; calls (reads + modifies) ${((result.driftRatio * (result.minimumReads + result.drifted))).toFixed(0)} vs minimum ${result.minimumReads + result.drifted}: ratio ${result.driftRatio.toFixed(3)}`]
+      : []),
   ].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [tasks, churn] = process.argv.slice(2).map(Number);
-  process.stdout.write(`${formatReconcileBench(await runReconcileBench(tasks || undefined, churn || undefined))}\n`);
+  const [tasks, churn, drift] = process.argv.slice(2).map(Number);
+  process.stdout.write(`${formatReconcileBench(await runReconcileBench(tasks || undefined, churn || undefined, drift || undefined))}\n`);
 }

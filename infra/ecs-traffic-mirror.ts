@@ -42,6 +42,13 @@ import { createAcceptAllFilter } from './default-filter.js';
 import { assumeMemberRoleStatements, eventFunctionStatements, reconcileFunctionStatements } from './mirror-permissions.js';
 import { HUB_ENV } from '../src/contract/members.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
+import { parseRules } from '../src/config/rules-file.js';
+import { filtersOf, pooledTargets, rulesNeedAzIds, targetsOf, type MirrorRule } from '../src/core/rules.js';
+
+export type { MirrorRule, RuleMatch } from '../src/core/rules.js';
+
+/** Lambda's limit on the whole environment (keys and values), in bytes. */
+const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
 export type { ClusterReference } from './cluster-scope.js';
 export type { EcsTrafficMirrorAlarms } from './mirror-monitoring.js';
@@ -138,6 +145,15 @@ export interface EcsTrafficMirrorProps {
    * @default - the whole packet
    */
   readonly packetLength?: number;
+  /**
+   * Rules, in order: the first whose `match` fits a task decides its sessions (target or pool of
+   * targets, per-AZ pools, filter, packet length, session number, VNI, or `mirror: false`); what a
+   * rule leaves unset comes from the props above. Passed to the Lambdas as MIRROR_RULES (inline
+   * JSON), validated at synth; refused when the Lambda environment would pass 4 KB. The IAM
+   * policies allow every target and filter the rules name.
+   * @default - none: the props above decide every task
+   */
+  readonly rules?: readonly MirrorRule[];
 
   /**
    * How often the reconcile Lambda compares tasks with sessions and fixes what the event path
@@ -319,6 +335,7 @@ export class EcsTrafficMirror extends Construct {
     const reconcileTimeout = props.reconcileTimeout ?? defaultReconcileTimeout(props.reconcileSchedule);
     checkReconcileOverlap(props.reconcileSchedule, reconcileTimeout);
 
+    const rules = validateRules(props.rules);
     this.targetId = this.resolveTarget(props);
     this.filterId = props.filterId ?? createAcceptAllFilter(this);
 
@@ -348,7 +365,9 @@ export class EcsTrafficMirror extends Construct {
             [HUB_ENV.memberExternalId]: props.hub.externalId,
             [HUB_ENV.members]: props.hub.membersJson,
           }),
+      ...(rules.length === 0 ? {} : { [ENV.rules]: JSON.stringify({ rules }) }),
     };
+    checkEnvironmentSize(environment, rules.length > 0);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -396,8 +415,10 @@ export class EcsTrafficMirror extends Construct {
     const permissionInputs = {
       stack,
       clusters,
-      targetId: this.targetId,
-      filterId: this.filterId,
+      targetIds: targetsOf(rules, { targetId: this.targetId }),
+      filterIds: filtersOf(rules, { filterId: this.filterId }),
+      describeTargets: pooledTargets(rules).length > 0,
+      describeSubnets: rulesNeedAzIds(rules),
       ...(props.targetOwnerAccountId === undefined ? {} : { targetOwnerAccountId: props.targetOwnerAccountId }),
       sourceSubnetArns: (props.sourceSubnetIds ?? []).map((id) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: id })),
       sourceVpcArns: (props.sourceVpcIds ?? []).map((id) => stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: id })),
@@ -597,6 +618,26 @@ function validateProps(props: EcsTrafficMirrorProps): ValidatedSettings {
     if (seconds < 1 || seconds > 900) throw new EcsTrafficMirrorConfigError(`timeout: must be 1 s to 15 minutes (got ${seconds} s)`);
   }
   return { unsupportedPolicy, maxStopsPerService, stopWindowMinutes, sessionNumber };
+}
+
+/** The rules as the Lambdas will read them: the same validation, so a bad rule fails the synth, not the Lambda. */
+function validateRules(rules: readonly MirrorRule[] | undefined): readonly MirrorRule[] {
+  if (rules === undefined || rules.length === 0) return [];
+  const parsed = parseRules(JSON.stringify({ rules }), 'rules');
+  if (parsed.problems.length > 0) throw new EcsTrafficMirrorConfigError(parsed.problems.join('; '));
+  return parsed.rules;
+}
+
+/**
+ * Lambda refuses an environment over 4 KB at deploy time, after the stack is half-updated: refuse
+ * it at synth instead. Unresolved tokens count at their placeholder length, about what an id takes.
+ */
+function checkEnvironmentSize(environment: Readonly<Record<string, string>>, withRules: boolean): void {
+  const bytes = Object.entries(environment).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+  if (bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return;
+  throw new EcsTrafficMirrorConfigError(
+    `${withRules ? 'rules: ' : ''}the Lambda environment would be ${bytes} bytes${withRules ? ' with these rules' : ''}, past Lambda's 4 KB limit (${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes): use fewer or shorter rules (one pool per AZ rather than one rule per service, say)`,
+  );
 }
 
 function checkId(key: string, value: string | undefined, pattern: RegExp): void {

@@ -113,8 +113,8 @@ export class EcsTrafficMirrorMember extends Construct {
       {
         stack,
         clusters,
-        targetId: props.targetId,
-        filterId: this.filterId,
+        targetIds: [props.targetId],
+        filterIds: [this.filterId],
         targetOwnerAccountId: props.targetOwnerAccountId ?? props.hubAccountId,
       },
       false,

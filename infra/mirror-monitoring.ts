@@ -15,10 +15,12 @@ import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '
 export const INFORMATIONAL_METRICS: Readonly<Partial<Record<MetricName, string>>> = {
   SessionCreated: 'the event path doing its job',
   SessionExists: 'a repeated event finding its session: idempotency at work',
+  SessionModified: 'a session of ours brought to what the rules now want: convergence at work',
   EniNotFoundRetried: "EC2's eventual consistency on a fresh ENI; a retry that never succeeds ends as EventFailed",
   TaskStopped: "the stop-task policy acting as configured; EniUnsupported alarms on its cause",
   ReconcileCreated: 'the sweep catching up; ReconcileMissing alarms when it keeps having to',
   ReconcileDeleted: 'orphaned sessions of ours removed',
+  ReconcileModified: 'sessions of ours brought to a changed configuration: convergence at work',
   Coverage: 'a percentage per sweep; ReconcileMissing alarms on its complement',
   OutOfScope: 'tasks the configured scope leaves out, as configured (scope names are validated at start)',
 };
@@ -26,6 +28,7 @@ export const INFORMATIONAL_METRICS: Readonly<Partial<Record<MetricName, string>>
 /** Alarm descriptions of the metrics that page; others get a generic one. */
 const ALARM_DESCRIPTIONS: Readonly<Partial<Record<MetricName, string>>> = {
   EniUnsupported: 'A task ENI cannot be mirrored (unsupported host); the task is tagged ecs-traffic-mirror:unsupported.',
+  PoolFull: 'A task ENI is not mirrored: every target of its pool is at its sources quota (10 per ENI target), or its AZ id has no pool. Add a target to the pool (rules targetIds / targetsByAz); the next sweep mirrors it.',
   QuotaExceeded: 'A Traffic Mirroring quota was hit (sessions per ENI, per account, or sources per target).',
   ConfigError: 'The Lambdas report invalid configuration (e.g. the target or filter no longer exists): nothing is mirrored.',
   InvalidEvent: 'A message on the task-event queue is not an ECS Task State Change event: something other than the rule sends to the queue, or the event format changed.',
@@ -48,6 +51,8 @@ export interface EcsTrafficMirrorAlarms {
   readonly eniUnsupported: cloudwatch.Alarm;
   /** A Traffic Mirroring quota was hit (QuotaExceeded ≥ 1). */
   readonly quotaExceeded: cloudwatch.Alarm;
+  /** A pool of targets was full, or an AZ had no pool (PoolFull ≥ 1): ENIs left unmirrored until a target is added. */
+  readonly poolFull: cloudwatch.Alarm;
   /** The Lambdas reported invalid configuration, e.g. a deleted target or filter (ConfigError ≥ 1). */
   readonly configError: cloudwatch.Alarm;
   /** The reconcile found unmirrored ENIs in 3 consecutive periods (ReconcileMissing > 0): the event path is losing tasks. */
@@ -91,7 +96,7 @@ const PERIOD = Duration.minutes(5);
 /** The metrics the named widgets chart; the "Other metrics" widget charts the rest of METRIC. */
 const CHARTED_ABOVE: readonly MetricName[] = [
   'SessionCreated', 'SessionExists',
-  'EniUnsupported', 'TaskStopped', 'QuotaExceeded', 'EniNotFoundRetried', 'ConfigError', 'InvalidEvent', 'EventFailed',
+  'EniUnsupported', 'TaskStopped', 'QuotaExceeded', 'PoolFull', 'EniNotFoundRetried', 'ConfigError', 'InvalidEvent', 'EventFailed',
   'Coverage', 'ReconcileCreated', 'ReconcileDeleted', 'ReconcileMissing',
 ];
 
@@ -132,6 +137,7 @@ export class MirrorMonitoring extends Construct {
         'The reconcile Lambda failed: missed tasks are not being caught up.'),
       eniUnsupported: metricAlarm('EniUnsupported'),
       quotaExceeded: metricAlarm('QuotaExceeded'),
+      poolFull: metricAlarm('PoolFull'),
       configError: metricAlarm('ConfigError'),
       invalidEvent: metricAlarm('InvalidEvent'),
       eventFailed: metricAlarm('EventFailed'),
@@ -178,6 +184,7 @@ export class MirrorMonitoring extends Construct {
           mirrorMetric('EniUnsupported'),
           mirrorMetric('TaskStopped'),
           mirrorMetric('QuotaExceeded'),
+          mirrorMetric('PoolFull'),
           mirrorMetric('EniNotFoundRetried'),
           mirrorMetric('ConfigError'),
           mirrorMetric('InvalidEvent'),

@@ -10,16 +10,20 @@ export interface MirrorPermissionInputs {
   readonly stack: Stack;
   /** The clusters in scope. */
   readonly clusters: ClusterScope;
-  /** The Traffic Mirror target ID (`tmt-…`), possibly a token. */
-  readonly targetId: string;
+  /** Every Traffic Mirror target ID (`tmt-…`) the configuration and rules can choose, possibly tokens. */
+  readonly targetIds: readonly string[];
+  /** Every Traffic Mirror filter ID (`tmf-…`) they can choose, possibly tokens. */
+  readonly filterIds: readonly string[];
+  /** Rules with pools of two targets or more: their quotas are read (DescribeTrafficMirrorTargets). */
+  readonly describeTargets?: boolean;
+  /** Rules that look at AZ ids: each ENI's subnet is described (DescribeSubnets). */
+  readonly describeSubnets?: boolean;
   /**
-   * The account that owns the target, when it is shared with this one through AWS RAM: its ARN
-   * names the owner's account (an ARN always does).
+   * The account that owns the targets, when they are shared with this one through AWS RAM: their
+   * ARNs name the owner's account (an ARN always does).
    * @default - the stack's account
    */
   readonly targetOwnerAccountId?: string;
-  /** The Traffic Mirror filter ID (`tmf-…`), possibly a token. */
-  readonly filterId: string;
   /** Only ENIs in these subnets may be mirror sources (subnet ARNs); empty: any. */
   readonly sourceSubnetArns?: readonly string[];
   /** Only ENIs in these VPCs may be mirror sources (VPC ARNs); empty: any. */
@@ -35,7 +39,9 @@ export interface MirrorPermissionInputs {
 export function eventFunctionStatements(inputs: MirrorPermissionInputs, stopTasks: boolean): iam.PolicyStatement[] {
   const statements = [
     describeSessions(),
+    ...describeForRules(inputs),
     ...createManagedSessions(inputs),
+    ...modifyManagedSessions(inputs),
     describeTasks(inputs),
     tagUnsupportedTasks(inputs),
   ];
@@ -46,13 +52,16 @@ export function eventFunctionStatements(inputs: MirrorPermissionInputs, stopTask
 }
 
 /**
- * Statements of the reconcile Lambda: list in-scope tasks, create missing sessions, delete orphaned
+ * Statements of the reconcile Lambda: list in-scope tasks, create missing sessions, bring drifted
+ * ones to their rule in place, delete orphaned
  * sessions that carry our ownership tag, and tag tasks whose ENI cannot be mirrored.
  */
 export function reconcileFunctionStatements(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
   return [
     describeSessions(),
+    ...describeForRules(inputs),
     ...createManagedSessions(inputs),
+    ...modifyManagedSessions(inputs),
     deleteManagedSessions(inputs),
     tagUnsupportedTasks(inputs),
     new iam.PolicyStatement({
@@ -104,14 +113,9 @@ function createManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatem
     }),
     new iam.PolicyStatement({
       sid: 'CreateSessionToTarget',
-      // ...to the pinned target with the pinned filter.
+      // ...to the pinned targets with the pinned filters (the defaults and those the rules name).
       actions: ['ec2:CreateTrafficMirrorSession'],
-      resources: [
-        inputs.targetOwnerAccountId === undefined
-          ? ec2Arn(stack, 'traffic-mirror-target', inputs.targetId)
-          : stack.formatArn({ service: 'ec2', account: inputs.targetOwnerAccountId, resource: 'traffic-mirror-target', resourceName: inputs.targetId }),
-        ec2Arn(stack, 'traffic-mirror-filter', inputs.filterId),
-      ],
+      resources: targetAndFilterArns(inputs),
     }),
     new iam.PolicyStatement({
       sid: 'CreateOnlyManagedSessions',
@@ -126,6 +130,52 @@ function createManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatem
       actions: ['ec2:CreateTags'],
       resources: [ec2Arn(stack, 'traffic-mirror-session', '*')],
       conditions: { StringEquals: { 'ec2:CreateAction': 'CreateTrafficMirrorSession' } },
+    }),
+  ];
+}
+
+function targetAndFilterArns(inputs: MirrorPermissionInputs): string[] {
+  return [
+    ...inputs.targetIds.map((id) =>
+      inputs.targetOwnerAccountId === undefined
+        ? ec2Arn(inputs.stack, 'traffic-mirror-target', id)
+        : inputs.stack.formatArn({ service: 'ec2', account: inputs.targetOwnerAccountId, resource: 'traffic-mirror-target', resourceName: id }),
+    ),
+    ...inputs.filterIds.map((id) => ec2Arn(inputs.stack, 'traffic-mirror-filter', id)),
+  ];
+}
+
+/**
+ * ModifyTrafficMirrorSession is authorized against the session and, when it changes them, the new
+ * target and filter (Service Authorization Reference): only sessions with our ownership tag, as
+ * for Delete, and only to the pinned targets and filters, as for Create.
+ */
+function modifyManagedSessions(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ModifyOnlyManagedSessions',
+      actions: ['ec2:ModifyTrafficMirrorSession'],
+      resources: [ec2Arn(inputs.stack, 'traffic-mirror-session', '*')],
+      conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: MANAGED_TAG_VALUE } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ModifySessionToTarget',
+      actions: ['ec2:ModifyTrafficMirrorSession'],
+      resources: targetAndFilterArns(inputs),
+    }),
+  ];
+}
+
+/** Only when the rules need them: the quotas of pool targets, the AZ ids of subnets. */
+function describeForRules(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
+  const actions = [...(inputs.describeTargets ? ['ec2:DescribeTrafficMirrorTargets'] : []), ...(inputs.describeSubnets ? ['ec2:DescribeSubnets'] : [])];
+  if (actions.length === 0) return [];
+  return [
+    new iam.PolicyStatement({
+      sid: 'DescribeForRules',
+      // EC2 Describe* actions support no resource-level permissions, so the resource must be '*'.
+      actions,
+      resources: ['*'],
     }),
   ];
 }

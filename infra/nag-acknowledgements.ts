@@ -18,6 +18,10 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'Session IDs do not exist before creation; ec2:CreateAction=CreateTrafficMirrorSession limits tagging to sessions being created.',
   DeleteOnlyManagedSessions:
     'Orphaned session IDs are found at run time; aws:ResourceTag/ecs-traffic-mirror:managed=true limits deletion to sessions this product created.',
+  ModifyOnlyManagedSessions:
+    'The sessions to bring in line with the rules are found at run time; aws:ResourceTag/ecs-traffic-mirror:managed=true limits ModifyTrafficMirrorSession to sessions this product created, and ModifySessionToTarget pins the targets and filters.',
+  DescribeForRules:
+    'ec2:DescribeTrafficMirrorTargets and ec2:DescribeSubnets support no resource-level permissions; the Service Authorization Reference requires Resource "*". Granted only when the rules have pools or look at AZ ids.',
   TagUnsupportedTasks:
     'Task IDs are unknown before tasks start; the ARN pattern is limited to the configured clusters (all clusters of the account only when none is configured) and aws:TagKeys to ecs-traffic-mirror:* keys.',
   StopUnsupportedServiceTasks:

@@ -1,16 +1,19 @@
 import { asMirrorError, InvalidEventError, MirrorError } from '../core/errors.js';
 import { parseTaskStateChangeEvent } from '../core/event.js';
 import { classifyError } from '../core/outcome.js';
+import { decideAll } from '../core/decide.js';
 import { checkScope } from '../core/scope.js';
 import type { MirrorSession } from '../core/session.js';
 import { ATTACHED, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
 import type { EventVerdict } from '../core/verify-event.js';
+import type { TargetLoads } from '../core/decide.js';
 import { ABANDONED, Deadline, type Abandoned } from './deadline.js';
 import { METRIC, type AppDeps } from './deps.js';
 import { mirrorEnisVerified } from './mirror-eni.js';
 import type { EniResult, EventFailure, TaskEventResult } from './results.js';
 import { verifyWithEcs, type Verification } from './verify-with-ecs.js';
 import type { KnownEni } from './known-sessions.js';
+import { availabilityZoneIdsOf, poolLoads } from './decision-inputs.js';
 
 export interface HandleTaskEventsOptions {
   /**
@@ -33,6 +36,11 @@ interface Candidate {
 
 type EniWork = EniResult | MirrorError | Abandoned;
 
+/** What triage found for one attachment: its final result, or an ENI the core must decide with AWS's view. */
+type Triaged =
+  | { readonly kind: 'done'; readonly result: EniResult }
+  | { readonly kind: 'work'; readonly attachmentId: string; readonly networkInterfaceId: string };
+
 /**
  * The event path: ECS Task State Change events in (one, or a batch from SQS), sessions out.
  * One DescribeTasks per cluster (≤ 100 tasks) to check the events against ECS, one
@@ -49,7 +57,7 @@ export async function handleTaskEvents(
   const snapshots = parsed.flatMap((p) => (p.ok ? [p.task] : []));
   const latest = latestByTask(snapshots);
 
-  const triage = new Map<TaskSnapshot, EniResult[]>();
+  const triage = new Map<TaskSnapshot, Triaged[]>();
   for (const task of snapshots) triage.set(task, triageTask(task, latest.get(task.taskArn) ?? task, deps));
 
   // The event only says which task and ENI to look at; ECS says whether they belong together, and
@@ -104,8 +112,8 @@ export async function handleTaskEvents(
 }
 
 /** ENIs of a triaged event that still need work (ATTACHED, in a mirrorable, in-scope event). */
-function pendingEnis(triaged: readonly EniResult[]): string[] {
-  return triaged.flatMap((result) => (result.outcome === 'failed' && result.networkInterfaceId ? [result.networkInterfaceId] : []));
+function pendingEnis(triaged: readonly Triaged[]): string[] {
+  return triaged.flatMap((entry) => (entry.kind === 'work' ? [entry.networkInterfaceId] : []));
 }
 
 type Parsed = { readonly ok: true; readonly task: TaskSnapshot } | { readonly ok: false; readonly result: TaskEventResult };
@@ -129,12 +137,12 @@ function latestByTask(snapshots: readonly TaskSnapshot[]): Map<string, TaskSnaps
 }
 
 /**
- * What can be decided without AWS. ENIs that need work come back as `failed` placeholders
- * carrying their id; mirrorCandidates replaces them with the real outcome.
+ * What can be decided without AWS; ENIs that need ECS's and EC2's view are left as work for
+ * mirrorCandidates, which has the core decide them.
  */
-function triageTask(task: TaskSnapshot, newest: TaskSnapshot, deps: AppDeps): EniResult[] {
-  const skip = (outcome: EniResult['outcome'], reason: string) =>
-    task.enis.map((eni) => ({ attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome, reason }));
+function triageTask(task: TaskSnapshot, newest: TaskSnapshot, deps: AppDeps): Triaged[] {
+  const skip = (outcome: EniResult['outcome'], reason: string): Triaged[] =>
+    task.enis.map((eni) => ({ kind: 'done', result: { attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome, reason } }));
   if (!MIRRORABLE_TASK_STATUSES.has(task.lastStatus)) return skip('skipped-status', `task is ${task.lastStatus}`);
   if (newest !== task && !MIRRORABLE_TASK_STATUSES.has(newest.lastStatus)) {
     return skip('skipped-status', `superseded by ${newest.lastStatus} (version ${newest.version})`);
@@ -144,10 +152,10 @@ function triageTask(task: TaskSnapshot, newest: TaskSnapshot, deps: AppDeps): En
     deps.metrics.count(METRIC.outOfScope);
     return skip('out-of-scope', scope.reason);
   }
-  return task.enis.map((eni) =>
+  return task.enis.map((eni): Triaged =>
     eni.status === ATTACHED && eni.networkInterfaceId
-      ? { attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome: 'failed' as const, reason: 'pending' }
-      : { attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome: 'not-attached' as const, reason: `ENI is ${eni.status}` },
+      ? { kind: 'work', attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId }
+      : { kind: 'done', result: { attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome: 'not-attached', reason: `ENI is ${eni.status}` } },
   );
 }
 
@@ -172,25 +180,40 @@ async function mirrorCandidates(
     }
   }
   if (unknown.length === 0) return work;
-  let sessions: MirrorSession[] | Abandoned;
+  let seen: Ec2View | Abandoned;
   try {
-    sessions = await deadline.race(deps.ec2.findSessionsForEnis(unknown.map((c) => c.networkInterfaceId)));
+    seen = await deadline.race(ec2View(unknown, deps));
   } catch (error) {
     const failure = asMirrorError(error);
     for (const candidate of unknown) work.set(candidate.networkInterfaceId, failure);
     return work;
   }
-  if (sessions === ABANDONED) {
+  if (seen === ABANDONED) {
     for (const candidate of unknown) work.set(candidate.networkInterfaceId, ABANDONED);
     return work;
   }
+  const { sessions, zones, loads } = seen;
   const byEni = new Map<string, MirrorSession[]>();
   for (const session of sessions) byEni.set(session.networkInterfaceId, [...(byEni.get(session.networkInterfaceId) ?? []), session]);
+  const decisions = decideAll(
+    unknown.map(({ task, networkInterfaceId }) => {
+      const availabilityZoneId = zones.get(networkInterfaceId);
+      return {
+        task,
+        networkInterfaceId,
+        ...(availabilityZoneId === undefined ? {} : { availabilityZoneId }),
+        sessionsOnEni: byEni.get(networkInterfaceId) ?? [],
+        rules: deps.config.rules,
+        defaults: deps.config.session,
+      };
+    }),
+    loads,
+  );
   // Creates stop a little before the deadline so the one describe that proves them still fits:
   // a create that cannot be proven in time is returned for redelivery, not reported as done.
   const createDeadline = deadline.earlier(CHECK_RESERVE_MS);
   const attempts = await mirrorEnisVerified(
-    unknown.map((c) => ({ ...c, sessionsOnEni: byEni.get(c.networkInterfaceId) ?? [] })),
+    unknown.map((c, index) => ({ ...c, decision: decisions[index] ?? unreachable() })),
     deps,
     {
       concurrency: CREATE_CONCURRENCY,
@@ -223,19 +246,42 @@ async function mirrorCandidates(
   return work;
 }
 
+interface Ec2View {
+  readonly sessions: MirrorSession[];
+  readonly zones: ReadonlyMap<string, string>;
+  readonly loads: TargetLoads;
+}
+
+/** What the core needs from EC2 to decide these ENIs: their sessions, and only when rules need them, AZ ids and pool loads. */
+async function ec2View(candidates: readonly Candidate[], deps: AppDeps): Promise<Ec2View> {
+  const [sessions, zones, loads] = await Promise.all([
+    deps.ec2.findSessionsForEnis(candidates.map((c) => c.networkInterfaceId)),
+    availabilityZoneIdsOf(candidates.map((c) => c.task), deps),
+    poolLoads(deps),
+  ]);
+  return { sessions, zones, loads };
+}
+
+function unreachable(): never {
+  throw new Error('decideAll returned fewer decisions than it was given ENIs');
+}
+
 function rememberOutcome(deps: AppDeps, networkInterfaceId: string, result: EniResult): void {
-  if ((result.outcome === 'created' || result.outcome === 'exists') && result.sessionId) {
+  if ((result.outcome === 'created' || result.outcome === 'exists' || result.outcome === 'modified') && result.sessionId) {
     deps.knownSessions?.remember(networkInterfaceId, { kind: 'mirrored', sessionId: result.sessionId });
   } else if (result.outcome === 'unsupported' || result.outcome === 'stopped-task') {
     deps.knownSessions?.remember(networkInterfaceId, { kind: 'unsupported' });
   }
 }
 
+/** An ENI left to mirrorCandidates that came back without an outcome: a bug, retried rather than taken for done. */
+const NO_OUTCOME_MESSAGE = 'no outcome was recorded for this ENI; returned for redelivery';
+
 const DEADLINE_MESSAGE = 'the batch reached its deadline before this work was done; returned for redelivery';
 
 function resultOf(
   task: TaskSnapshot,
-  triaged: readonly EniResult[],
+  triaged: readonly Triaged[],
   verification: Verification | undefined,
   work: ReadonlyMap<string, EniWork>,
 ): TaskEventResult {
@@ -244,25 +290,31 @@ function resultOf(
     return { ...identity, ...unverifiedResult(triaged, verification) };
   }
   let failure: EventFailure | undefined;
-  const enis = triaged.map((result): EniResult => {
-    if (result.outcome !== 'failed' || !result.networkInterfaceId) return result;
-    const done = work.get(result.networkInterfaceId);
-    if (done === undefined) return result;
+  const enis = triaged.map((entry): EniResult => {
+    if (entry.kind === 'done') return entry.result;
+    const result = { attachmentId: entry.attachmentId, networkInterfaceId: entry.networkInterfaceId };
+    const done = work.get(entry.networkInterfaceId);
+    if (done === undefined) {
+      failure ??= { kind: 'unknown', outcome: 'fatal', message: NO_OUTCOME_MESSAGE };
+      return { ...result, outcome: 'failed', reason: NO_OUTCOME_MESSAGE };
+    }
     if (done === ABANDONED) {
       failure ??= { kind: 'deadline', outcome: 'retry', message: DEADLINE_MESSAGE };
-      return { ...result, reason: DEADLINE_MESSAGE };
+      return { ...result, outcome: 'failed', reason: DEADLINE_MESSAGE };
     }
     if (!(done instanceof MirrorError)) return done;
     failure ??= { kind: done.kind, outcome: classifyError(done.kind), message: done.message, ...(done.awsCode ? { awsCode: done.awsCode } : {}) };
-    return { ...result, reason: done.message };
+    return { ...result, outcome: 'failed', reason: done.message };
   });
   return { ...identity, enis, ...(failure ? { failure } : {}) };
 }
 
 /** An event that ECS did not confirm: no ENI of it was touched. */
-function unverifiedResult(triaged: readonly EniResult[], verification: Verification): Pick<TaskEventResult, 'enis' | 'failure'> {
-  const pending = (outcome: EniResult['outcome'], reason: string) =>
-    triaged.map((result) => (result.outcome === 'failed' ? { ...result, outcome, reason } : result));
+function unverifiedResult(triaged: readonly Triaged[], verification: Verification): Pick<TaskEventResult, 'enis' | 'failure'> {
+  const pending = (outcome: EniResult['outcome'], reason: string): EniResult[] =>
+    triaged.map((entry) =>
+      entry.kind === 'done' ? entry.result : { attachmentId: entry.attachmentId, networkInterfaceId: entry.networkInterfaceId, outcome, reason },
+    );
   if (verification.kind === 'abandoned') return { enis: pending('failed', DEADLINE_MESSAGE), failure: { kind: 'deadline', outcome: 'retry', message: DEADLINE_MESSAGE } };
   if (verification.kind === 'error') {
     const error = verification.error;
@@ -274,7 +326,7 @@ function unverifiedResult(triaged: readonly EniResult[], verification: Verificat
   const verdict: EventVerdict = verification.verdict;
   switch (verdict.verdict) {
     case 'verified':
-      return { enis: triaged };
+      return { enis: pending('failed', NO_OUTCOME_MESSAGE), failure: { kind: 'unknown', outcome: 'fatal', message: NO_OUTCOME_MESSAGE } };
     case 'skipped':
       return { enis: pending('skipped-status', verdict.reason) };
     case 'out-of-scope':

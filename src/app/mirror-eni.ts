@@ -1,7 +1,8 @@
 import { MirrorError } from '../core/errors.js';
+import type { EniDecision } from '../core/decide.js';
 import { classifyError } from '../core/outcome.js';
-import { planSessionForEni, withGeneration, type PlannedSession } from '../core/plan.js';
-import { isOurSession, type MirrorSession } from '../core/session.js';
+import { withGeneration, type PlannedSession } from '../core/plan.js';
+import type { MirrorSession } from '../core/session.js';
 import { MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
 import { METRIC, forEachLimited, type AppDeps } from './deps.js';
 import { ABANDONED, type Abandoned } from './deadline.js';
@@ -9,58 +10,48 @@ import type { EniResult } from './results.js';
 import { handleUnsupportedEni } from './unsupported-eni.js';
 import { ECS_MISSING } from '../core/verify-event.js';
 
-/** EC2 allows three sessions per source ENI (not adjustable). */
-export const SESSIONS_PER_ENI = 3;
-
-/** The lowest free session number at or above the configured one, so a foreign session keeps its slot. */
-export function freeSessionNumber(preferred: number, sessionsOnEni: readonly MirrorSession[]): number {
-  const taken = new Set(sessionsOnEni.map((s) => s.sessionNumber));
-  let number = preferred;
-  while (taken.has(number) && number < 32766) number++;
-  return number;
-}
-
-/** The session to create for this ENI, given the sessions already on it. */
-export function planForEni(task: TaskSnapshot, networkInterfaceId: string, sessionsOnEni: readonly MirrorSession[], deps: AppDeps): PlannedSession {
-  const options = deps.config.session;
-  const sessionNumber = freeSessionNumber(options.sessionNumber, sessionsOnEni);
-  return planSessionForEni(task, networkInterfaceId, { ...options, sessionNumber });
-}
-
 /**
- * Makes sure one ENI is mirrored to our target: success when our session is already there,
- * else one create. Throws MirrorError when the event must be retried or someone must act.
+ * Carries out the core's decision for one ENI: nothing when it is mirrored as desired, one create
+ * or one modify otherwise; excluded and blocked ENIs are reported (blocked with a metric), not
+ * retried. Throws MirrorError when the event must be retried or someone must act.
  */
-export async function mirrorEni(task: TaskSnapshot, networkInterfaceId: string, sessionsOnEni: readonly MirrorSession[], deps: AppDeps): Promise<EniResult> {
-  const ours = sessionsOnEni.find((s) => isOurSession(s, deps.config.session.targetId));
-  if (ours) {
-    deps.metrics.count(METRIC.sessionExists);
-    return { networkInterfaceId, outcome: 'exists', sessionId: ours.sessionId };
+export async function mirrorEni(task: TaskSnapshot, networkInterfaceId: string, decision: EniDecision, deps: AppDeps): Promise<EniResult> {
+  switch (decision.kind) {
+    case 'mirrored':
+      deps.metrics.count(METRIC.sessionExists);
+      return {
+        networkInterfaceId,
+        outcome: 'exists',
+        sessionId: decision.sessionId,
+        // Typically the seed's Lambda, which we replace: mirroring again would send the IDS every packet twice.
+        ...(decision.foreign ? { reason: 'an unmanaged session already mirrors this ENI to the target; left as it is' } : {}),
+      };
+    case 'excluded':
+      return { networkInterfaceId, outcome: 'excluded', reason: decision.reason };
+    case 'blocked':
+      // Not an error to retry: nothing changes until someone adds a target (or a foreign session
+      // goes); the metric alarms, and the next sweep tries again on its own schedule.
+      deps.metrics.count(decision.cause === 'sessions-per-eni' ? METRIC.quotaExceeded : METRIC.poolFull);
+      deps.logger.warn('ENI not mirrored: blocked', { taskArn: task.taskArn, networkInterfaceId, cause: decision.cause, reason: decision.reason });
+      return { networkInterfaceId, outcome: 'blocked', reason: decision.reason };
+    case 'modify':
+      return withErrorPolicy(task, networkInterfaceId, deps, async () => {
+        const session = await deps.ec2.modifySession(decision.session.sessionId, decision.changes);
+        deps.metrics.count(METRIC.sessionModified);
+        return { networkInterfaceId, outcome: 'modified', sessionId: session.sessionId, reason: decision.drift.join(', ') };
+      });
+    case 'create':
+      return withErrorPolicy(task, networkInterfaceId, deps, async () => {
+        const session = await createWhenEniVisible(decision.plan, deps);
+        deps.metrics.count(METRIC.sessionCreated);
+        return { networkInterfaceId, outcome: 'created', sessionId: session.sessionId };
+      });
   }
-  // Typically the seed's Lambda, which we replace: mirroring again would send the IDS every packet twice.
-  const unmanagedToOurTarget = sessionsOnEni.find((s) => s.targetId === deps.config.session.targetId);
-  if (unmanagedToOurTarget) {
-    deps.metrics.count(METRIC.sessionExists);
-    return {
-      networkInterfaceId,
-      outcome: 'exists',
-      sessionId: unmanagedToOurTarget.sessionId,
-      reason: 'an unmanaged session already mirrors this ENI to the target; left as it is',
-    };
-  }
-  if (sessionsOnEni.length >= SESSIONS_PER_ENI) {
-    deps.metrics.count(METRIC.quotaExceeded);
-    throw new MirrorError(
-      'sessions-per-eni-limit',
-      `${networkInterfaceId} already has ${sessionsOnEni.length} mirror sessions from other owners (${sessionsOnEni.map((s) => s.sessionId).join(', ')}); EC2 allows ${SESSIONS_PER_ENI}`,
-      'TrafficMirrorSessionsPerInterfaceLimitExceeded',
-    );
-  }
-  const plan = planForEni(task, networkInterfaceId, sessionsOnEni, deps);
+}
+
+async function withErrorPolicy(task: TaskSnapshot, networkInterfaceId: string, deps: AppDeps, work: () => Promise<EniResult>): Promise<EniResult> {
   try {
-    const session = await createWhenEniVisible(plan, deps);
-    deps.metrics.count(METRIC.sessionCreated);
-    return { networkInterfaceId, outcome: 'created', sessionId: session.sessionId };
+    return await work();
   } catch (error) {
     if (!(error instanceof MirrorError)) throw error;
     const outcome = classifyError(error.kind);
@@ -77,15 +68,15 @@ export async function mirrorEni(task: TaskSnapshot, networkInterfaceId: string, 
 export interface EniToMirror {
   readonly task: TaskSnapshot;
   readonly networkInterfaceId: string;
-  /** Every session on the ENI, from a describe made just before. */
-  readonly sessionsOnEni: readonly MirrorSession[];
+  /** The core's decision for the ENI, from the sessions described just before. */
+  readonly decision: EniDecision;
 }
 
 export type MirrorAttempt = { readonly ok: true; readonly result: EniResult } | { readonly ok: false; readonly error: unknown };
 
 export interface MirrorManyOptions {
   readonly concurrency: number;
-  /** Awaited before each create (the sweep's pacing). */
+  /** Awaited before each create or modify (the sweep's pacing). */
   readonly beforeCreate?: () => Promise<void>;
   /** Called once each ENI's first attempt is done (the sweep's progress line). */
   readonly afterEach?: () => void;
@@ -98,9 +89,14 @@ export interface MirrorManyOptions {
   readonly settleCheck?: <T>(work: Promise<T>) => Promise<T | Abandoned>;
 }
 
+/** Decisions that call EC2; the others are answered without a call (and without pacing). */
+function needsCall(decision: EniDecision): boolean {
+  return decision.kind === 'create' || decision.kind === 'modify';
+}
+
 /**
- * The one create path of the event path and the sweep: mirrorEni for each ENI, then proof that
- * each session obtained exists. A client token used before makes EC2 answer with the first
+ * The one execution path of the event path and the sweep: mirrorEni for each ENI, then proof that
+ * each session created exists. A client token used before makes EC2 answer with the first
  * session even after it was deleted, so a `created` is only believed once one
  * DescribeTrafficMirrorSessions (by session id, for the whole batch) shows it; a replayed one is
  * created anew under a token of its own, and the warm cache forgets the ENI.
@@ -109,10 +105,10 @@ export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: Ap
   const outcomes = new Map<string, MirrorAttempt>();
   const settle = options.settle ?? (<T>(work: Promise<T>): Promise<T | Abandoned> => work);
   const settleCheck = options.settleCheck ?? settle;
-  await forEachLimited(items, options.concurrency, async ({ task, networkInterfaceId, sessionsOnEni }) => {
+  await forEachLimited(items, options.concurrency, async ({ task, networkInterfaceId, decision }) => {
     try {
-      await options.beforeCreate?.();
-      const result = await settle(mirrorEni(task, networkInterfaceId, sessionsOnEni, deps));
+      if (needsCall(decision)) await options.beforeCreate?.();
+      const result = await settle(mirrorEni(task, networkInterfaceId, decision, deps));
       outcomes.set(networkInterfaceId, result === ABANDONED ? { ok: false, error: ABANDONED } : { ok: true, result });
     } catch (error) {
       outcomes.set(networkInterfaceId, { ok: false, error });
@@ -141,12 +137,13 @@ export async function mirrorEnisVerified(items: readonly EniToMirror[], deps: Ap
     const sessionId = createdSessionOf(networkInterfaceId);
     return sessionId !== undefined && !live.has(sessionId);
   });
-  await forEachLimited(replayed, options.concurrency, async ({ task, networkInterfaceId, sessionsOnEni }) => {
+  await forEachLimited(replayed, options.concurrency, async ({ task, networkInterfaceId, decision }) => {
+    if (decision.kind !== 'create') return;
     deps.logger.warn('client token replayed a deleted session; creating a new one', { taskArn: task.taskArn, networkInterfaceId });
     deps.knownSessions?.forget(networkInterfaceId);
     try {
       await options.beforeCreate?.();
-      const replacement = withGeneration(planForEni(task, networkInterfaceId, sessionsOnEni, deps), deps.config.session, deps.clock.now());
+      const replacement = withGeneration(decision.plan, deps.clock.now());
       const session = await settle(createWhenEniVisible(replacement, deps));
       outcomes.set(
         networkInterfaceId,

@@ -72,6 +72,8 @@ export function organizationReport(sweeps: readonly MemberSweep[], dryRun: boole
     unmirrored: swept.flatMap(({ prefix, report }) => report.unmirrored.map((u) => ({ ...u, cluster: `${prefix}/${u.cluster}` }))),
     created: all((r) => r.created),
     deleted: all((r) => r.deleted),
+    drifted: all((r) => r.drifted),
+    modified: all((r) => r.modified),
     foreignSessions: all((r) => r.foreignSessions),
     failures: all((r) => r.failures),
     unverified: all((r) => r.unverified),

@@ -2,6 +2,7 @@ import { MirrorError } from '../core/errors.js';
 import {
   planReconcile,
   tasksToLookUp,
+  type ReconcileInput,
   type ClusterProblem,
   type ReconcileAction,
   type ReconcileFinding,
@@ -12,7 +13,9 @@ import { checkScope } from '../core/scope.js';
 import type { MirrorSession } from '../core/session.js';
 import { clusterNameOf, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
 import { METRIC, forEachLimited, type AppDeps } from './deps.js';
-import { mirrorEnisVerified, type MirrorAttempt } from './mirror-eni.js';
+import { mirrorEnisVerified, type EniToMirror, type MirrorAttempt } from './mirror-eni.js';
+import { availabilityZoneIdsOf, poolLoads } from './decision-inputs.js';
+import type { EniDecision } from '../core/decide.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { EniResult } from './results.js';
 
@@ -34,7 +37,8 @@ export interface SweepOptions {
   readonly onProgress?: (progress: SweepProgress) => void;
 }
 
-export type EniState = 'mirrored' | 'unsupported' | 'missing' | 'not-attached';
+/** `excluded`: a rule or the opt-out tag leaves it unmirrored (not counted in coverage); `blocked`: counted as missing. */
+export type EniState = 'mirrored' | 'unsupported' | 'missing' | 'not-attached' | 'excluded' | 'blocked';
 
 export interface EniStatus {
   readonly cluster: string;
@@ -72,6 +76,13 @@ export interface ReconcileReport {
   readonly unmirrored: readonly EniStatus[];
   readonly created: readonly { readonly taskArn: string; readonly networkInterfaceId: string; readonly sessionId?: string }[];
   readonly deleted: readonly { readonly sessionId: string; readonly networkInterfaceId: string; readonly reason: string }[];
+  /**
+   * Sessions of ours that differ from what their rule wants (filter, target, packet length, session
+   * number, VNI), each with what differs: brought to it in place by `reconcile`, shown by `status`.
+   */
+  readonly drifted: readonly DriftedSession[];
+  /** Drifted sessions changed in place by this sweep (a dry run: those it would change). */
+  readonly modified: readonly DriftedSession[];
   /** Sessions on in-scope ENIs that we do not own: reported, never touched. */
   readonly foreignSessions: readonly ReconcileFinding[];
   readonly failures: readonly SweepFailure[];
@@ -85,6 +96,14 @@ export interface ReconcileReport {
   readonly holdReason?: string;
   /** Clusters whose tasks could not be listed (e.g. `cluster 'nosuch' not found`); the others were swept. */
   readonly clusterErrors: readonly { readonly cluster: string; readonly message: string }[];
+}
+
+export interface DriftedSession {
+  readonly sessionId: string;
+  readonly networkInterfaceId: string;
+  readonly taskArn: string;
+  /** One entry per field: `filter tmf-a → tmf-b`. */
+  readonly differences: readonly string[];
 }
 
 export interface UnverifiedEntry {
@@ -117,18 +136,19 @@ const DEFAULT_ACTIONS_PER_SECOND = 5;
  * one definition of "mirrored" and one client token per ENI.
  */
 export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<ReconcileReport> {
-  const sessions = await listOurTargetSessions(deps, options);
+  const sessions = await listOurSessions(deps, options);
   const listing = await listRunningTasks(deps, options);
   // Sessions whose task was not listed: ask ECS about that very task before deciding anything.
   const lookups = tasksToLookUp({
     tasks: listing.tasks,
     sessions,
-    targetId: deps.config.session.targetId,
     ...(listing.sweptClusters ? { sweptClusters: listing.sweptClusters } : {}),
   });
   const lookedUp = await describeDirectly(deps, lookups);
   const unanswered = [...listing.unanswered, ...lookedUp.unanswered];
-  const plan = planReconcile({
+  const tasks = [...listing.tasks, ...lookedUp.tasks];
+  const [availabilityZoneIds, loads] = await Promise.all([availabilityZoneIdsOf(tasks, deps), poolLoads(deps)]);
+  const input: ReconcileInput = {
     tasks: listing.tasks,
     lookedUp: lookedUp.tasks,
     unanswered,
@@ -136,19 +156,31 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     sessions,
     scope: deps.config.scope,
     options: deps.config.session,
+    rules: deps.config.rules,
+    availabilityZoneIds,
+    loads,
     graceMs: deps.config.reconcileGraceSeconds * 1000,
     now: deps.clock.now(),
     maxDeletePercent: options.maxDeletePercent ?? deps.config.reconcileMaxDeletePercent,
     ...(listing.sweptClusters ? { sweptClusters: listing.sweptClusters } : {}),
-  });
-  const tasks = [...listing.tasks, ...lookedUp.tasks];
+  };
+  const first = planReconcile(input);
+  // Listing our sessions shows nobody else's: the ENIs about to be changed are described whole
+  // first (one call per 200), so that an unmanaged session to the target, a session number taken
+  // or a session the event path made since the listing decides them.
+  const toCheck = [...new Set([
+    ...first.actions.flatMap((a) => (a.kind === 'create' ? [a.plan.networkInterfaceId] : a.kind === 'modify' ? [a.session.networkInterfaceId] : [])),
+    ...first.findings.flatMap((f) => (f.kind === 'blocked' && f.networkInterfaceId ? [f.networkInterfaceId] : [])),
+  ])];
+  const plan = toCheck.length === 0 ? first : planReconcile({ ...input, sessions: [...sessions, ...(await deps.ec2.findSessionsForEnis(toCheck))] });
 
   const states = new Map<string, EniStatus>();
   for (const status of initialStates(tasks, plan.findings)) states.set(eniKey(status.taskArn, status.networkInterfaceId), status);
   for (const finding of plan.findings) {
     if (finding.kind === 'mirrored' && finding.networkInterfaceId) deps.knownSessions?.confirm(finding.networkInterfaceId, finding.sessionId);
   }
-  const creates = plan.actions.filter((a): a is Extract<ReconcileAction, { kind: 'create' }> => a.kind === 'create');
+  const creates = plan.actions.filter((a): a is CreateAction => a.kind === 'create');
+  const modifies = plan.actions.filter((a): a is ModifyAction => a.kind === 'modify');
   const deletes = plan.actions.filter((a): a is Extract<ReconcileAction, { kind: 'delete' }> => a.kind === 'delete');
   for (const { task, plan: planned } of creates) {
     deps.knownSessions?.forget(planned.networkInterfaceId);
@@ -160,13 +192,31 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
       reason: options.dryRun ? 'no session to the target (would create)' : 'no session to the target',
     });
   }
+  // A drifted session still mirrors the ENI, and a change in place keeps it mirrored throughout.
+  for (const { task, session, drift } of modifies) {
+    states.set(eniKey(task.taskArn, session.networkInterfaceId), {
+      cluster: task.clusterName,
+      taskArn: task.taskArn,
+      networkInterfaceId: session.networkInterfaceId,
+      state: 'mirrored',
+      sessionId: session.sessionId,
+      reason: `drifted: ${drift.join(', ')}`,
+    });
+  }
+  const drifted: DriftedSession[] = modifies.map(({ task, session, drift }) => ({
+    sessionId: session.sessionId,
+    networkInterfaceId: session.networkInterfaceId,
+    taskArn: task.taskArn,
+    differences: drift,
+  }));
+  const modified: DriftedSession[] = options.dryRun ? drifted : [];
 
   const created: ReconcileReport['created'][number][] = [];
   const deleted: ReconcileReport['deleted'][number][] = [];
   const failures: SweepFailure[] = [];
   if (!options.dryRun) {
     const limiter = new RateLimiter(options.actionsPerSecond ?? DEFAULT_ACTIONS_PER_SECOND, options.actionsPerSecond ?? DEFAULT_ACTIONS_PER_SECOND, deps.clock);
-    const total = creates.length + deletes.length;
+    const total = creates.length + modifies.length + deletes.length;
     let done = 0;
     const progressed = () => options.onProgress?.({ stage: 'actions', done: ++done, total });
 
@@ -186,7 +236,21 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
       }
       progressed();
     });
-    const outcomes = await createMissing(creates, deps, limiter, progressed);
+    const outcomes = await createAndModify(creates, modifies, deps, limiter, progressed);
+    for (const { task, session, drift } of modifies) {
+      const attempt = outcomes.get(session.networkInterfaceId);
+      if (attempt === undefined) continue;
+      if (!attempt.ok) {
+        failures.push(failureOf(attempt.error, { taskArn: task.taskArn, networkInterfaceId: session.networkInterfaceId, sessionId: session.sessionId }));
+        continue;
+      }
+      const key = eniKey(task.taskArn, session.networkInterfaceId);
+      states.set(key, stateAfter(task, session.networkInterfaceId, attempt.result));
+      if (attempt.result.outcome === 'modified') {
+        modified.push({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, taskArn: task.taskArn, differences: drift });
+        deps.metrics.count(METRIC.reconcileModified);
+      }
+    }
     for (const { task, plan: planned } of creates) {
       const eniId = planned.networkInterfaceId;
       const key = eniKey(task.taskArn, eniId);
@@ -209,7 +273,9 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
 
   const all = [...states.values()];
   const clusters = coverageByCluster(tasks, all, deps);
-  const missing = all.filter((s) => s.state === 'missing').length;
+  const missing = all.filter((s) => s.state === 'missing' || s.state === 'blocked').length;
+  const poolFull = plan.findings.filter((f) => f.kind === 'blocked' && f.cause !== 'sessions-per-eni').length;
+  if (poolFull > 0) deps.metrics.count(METRIC.poolFull, poolFull);
   const unverified = unverifiedEntries(plan.findings, listing.unanswered, tasks);
   const heldDeletes = (plan.hold?.deletes ?? []).map(({ session, reason }) => ({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason }));
   deps.metrics.count(METRIC.reconcileMissing, missing);
@@ -220,6 +286,8 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     clusters,
     unmirrored: all.filter((s) => s.state !== 'mirrored').sort((a, b) => a.cluster.localeCompare(b.cluster) || a.taskArn.localeCompare(b.taskArn)),
     created,
+    drifted,
+    modified,
     deleted: options.dryRun ? deletes.map(({ session, reason }) => ({ sessionId: session.sessionId, networkInterfaceId: session.networkInterfaceId, reason })) : deleted,
     foreignSessions: plan.findings.filter((f) => f.kind === 'foreign-session'),
     failures,
@@ -232,6 +300,8 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     dryRun: options.dryRun,
     created: created.length,
     deleted: report.deleted.length,
+    modified: modified.length,
+    drifted: drifted.length,
     missing,
     failures: failures.length,
     unverified: unverified.length,
@@ -264,9 +334,10 @@ function unverifiedEntries(findings: readonly ReconcileFinding[], listingUnanswe
   return entries;
 }
 
-async function listOurTargetSessions(deps: AppDeps, options: SweepOptions): Promise<MirrorSession[]> {
+/** Every session of ours, on any target: ours left on a target no rule names any more are found too. */
+async function listOurSessions(deps: AppDeps, options: SweepOptions): Promise<MirrorSession[]> {
   const sessions: MirrorSession[] = [];
-  for await (const page of deps.ec2.listSessionsForTarget(deps.config.session.targetId)) {
+  for await (const page of deps.ec2.listManagedSessions()) {
     sessions.push(...page);
     options.onProgress?.({ stage: 'sessions', done: sessions.length });
   }
@@ -331,35 +402,34 @@ async function describeDirectly(deps: AppDeps, lookups: readonly TaskLookup[]): 
   return { tasks, unanswered };
 }
 
-async function sessionsOnEnis(deps: AppDeps, eniIds: readonly string[]): Promise<Map<string, MirrorSession[]>> {
-  const byEni = new Map<string, MirrorSession[]>();
-  if (eniIds.length === 0) return byEni;
-  for (const session of await deps.ec2.findSessionsForEnis(eniIds)) {
-    byEni.set(session.networkInterfaceId, [...(byEni.get(session.networkInterfaceId) ?? []), session]);
-  }
-  return byEni;
-}
-
 type CreateAction = Extract<ReconcileAction, { kind: 'create' }>;
+type ModifyAction = Extract<ReconcileAction, { kind: 'modify' }>;
 
 /**
- * Creates through the event path's own create path (same plan, same client token, so a sweep
- * racing the event path cannot make a second session; the same check for replayed tokens).
+ * Through the event path's own execution path (same plan, same client token, so a sweep racing
+ * the event path cannot make a second session; the same check for replayed tokens), paced.
  */
-async function createMissing(
+async function createAndModify(
   creates: readonly CreateAction[],
+  modifies: readonly ModifyAction[],
   deps: AppDeps,
   limiter: RateLimiter,
   progressed: () => void,
 ): Promise<Map<string, MirrorAttempt>> {
-  if (creates.length === 0) return new Map();
-  const fresh = await sessionsOnEnis(deps, creates.map((c) => c.plan.networkInterfaceId));
-  const outcomes = await mirrorEnisVerified(
-    creates.map(({ task, plan: planned }) => ({ task, networkInterfaceId: planned.networkInterfaceId, sessionsOnEni: fresh.get(planned.networkInterfaceId) ?? [] })),
-    deps,
-    { concurrency: ACTION_CONCURRENCY, beforeCreate: () => limiter.acquire(), afterEach: progressed },
-  );
-  return outcomes;
+  const items: EniToMirror[] = [
+    ...modifies.map(({ task, session, changes, drift }) => ({
+      task,
+      networkInterfaceId: session.networkInterfaceId,
+      decision: { kind: 'modify', rule: '', session, changes, drift, toDelete: [] } satisfies EniDecision,
+    })),
+    ...creates.map(({ task, plan: planned }) => ({
+      task,
+      networkInterfaceId: planned.networkInterfaceId,
+      decision: { kind: 'create', rule: '', plan: planned, toDelete: [] } satisfies EniDecision,
+    })),
+  ];
+  if (items.length === 0) return new Map();
+  return mirrorEnisVerified(items, deps, { concurrency: ACTION_CONCURRENCY, beforeCreate: () => limiter.acquire(), afterEach: progressed });
 }
 
 function stateAfter(task: TaskSnapshot, eniId: string, result: EniResult): EniStatus {
@@ -367,6 +437,7 @@ function stateAfter(task: TaskSnapshot, eniId: string, result: EniResult): EniSt
   switch (result.outcome) {
     case 'created':
     case 'exists':
+    case 'modified':
       return { ...base, state: 'mirrored', ...(result.sessionId ? { sessionId: result.sessionId } : {}), reason: result.reason ?? 'mirrored' };
     case 'unsupported':
     case 'stopped-task':
@@ -382,6 +453,8 @@ const STATE_OF_FINDING: Readonly<Record<ReconcileFinding['kind'], EniState | und
   unsupported: 'unsupported',
   'not-attached': 'not-attached',
   pending: 'missing',
+  excluded: 'excluded',
+  blocked: 'blocked',
   unverified: undefined,
   'foreign-session': undefined,
   'out-of-scope': undefined,
@@ -419,7 +492,7 @@ function coverageByCluster(tasks: readonly TaskSnapshot[], states: readonly EniS
   for (const state of states) {
     const r = row(state.cluster);
     r.tasks.add(state.taskArn);
-    if (state.state === 'not-attached') continue;
+    if (state.state === 'not-attached' || state.state === 'excluded') continue;
     r.enis++;
     if (state.state === 'mirrored') r.mirrored++;
     else if (state.state === 'unsupported') r.unsupported++;

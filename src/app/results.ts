@@ -5,6 +5,12 @@ import type { MirrorErrorKind } from '../core/errors.js';
 export type EniOutcome =
   | 'created'
   | 'exists'
+  /** A session of ours changed in place to what the rules now want. */
+  | 'modified'
+  /** A rule (`mirror: false`) or the opt-out tag leaves the ENI unmirrored. */
+  | 'excluded'
+  /** Cannot be mirrored as things stand (pool full, 3 sessions on the ENI, no pool for its AZ): reported, not retried. */
+  | 'blocked'
   | 'unsupported'
   | 'stopped-task'
   | 'out-of-scope'

@@ -5,15 +5,17 @@ import { composeAppDeps } from '../aws/compose.js';
 import type { Environment } from '../config/from-env.js';
 import { ConfigError } from '../core/errors.js';
 import { noMetrics } from '../ports/index.js';
-import { CliError, EXIT_USAGE } from './exit.js';
+import { configErrorOf } from './exit.js';
 import type { CliLog } from './stderr-logger.js';
 import { withEnvironmentHelp } from './usage.js';
+import { ENV } from '../contract/variables.js';
 
 export interface AwsCliOptions {
   readonly endpointUrl?: string;
   readonly region?: string;
   readonly targetId?: string;
   readonly filterId?: string;
+  readonly rules?: string;
   readonly verbose?: boolean;
 }
 
@@ -25,6 +27,7 @@ export function withAwsOptions(command: Command): Command {
     .option('--region <region>', 'AWS Region (default: AWS_REGION / the SDK chain)')
     .option('--target-id <tmt-id>', 'traffic mirror target (overrides MIRROR_TARGET_ID)')
     .option('--filter-id <tmf-id>', 'traffic mirror filter (overrides MIRROR_FILTER_ID)')
+    .option('--rules <file>', 'rules file, JSON { "rules": [ … ] } (overrides MIRROR_RULES_FILE and MIRROR_RULES)')
     .option('-v, --verbose', 'log every decision as JSON lines on stderr (otherwise only a count of warnings)');
 }
 
@@ -33,6 +36,7 @@ export function environmentWith(options: AwsCliOptions): Environment {
     ...process.env,
     ...(options.targetId === undefined ? {} : { MIRROR_TARGET_ID: options.targetId, TrafficMirrorTarget: undefined }),
     ...(options.filterId === undefined ? {} : { MIRROR_FILTER_ID: options.filterId, TrafficMirrorFilter: undefined }),
+    ...(options.rules === undefined ? {} : { [ENV.rulesFile]: options.rules, [ENV.rules]: undefined }),
   };
 }
 
@@ -53,7 +57,7 @@ export function cliAppDeps(options: AwsCliOptions, log: CliLog): AppDeps {
       aws: awsSettingsFrom(options),
     });
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, EXIT_USAGE);
+    if (error instanceof ConfigError) throw configErrorOf(error.problems);
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { ENV } from '../contract/variables.js';
 import { oneLine } from '../core/one-line.js';
 
 /** Exit codes: 0 done, 1 AWS or runtime failure, 2 bad input or bad configuration. */
@@ -10,9 +11,25 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** Several problems, one line each (invalid configuration); `message` joins them. */
+    readonly lines?: readonly string[],
   ) {
     super(message);
   }
+}
+
+/**
+ * Bad configuration: exit 2. The variables' problems share one line, as they always have; each
+ * problem of a rules file has a line of its own, naming its field (a file can have dozens).
+ */
+export function configErrorOf(problems: readonly string[]): CliError {
+  const isRules = (problem: string) => problem.startsWith(`${ENV.rulesFile} `) || problem.startsWith(`${ENV.rules}:`);
+  const variables = problems.filter((problem) => !isRules(problem));
+  const lines = [
+    ...(variables.length > 0 ? [`invalid configuration: ${variables.join('; ')}`] : []),
+    ...problems.filter(isRules).map((problem) => `invalid configuration: ${problem}`),
+  ];
+  return new CliError(lines.join('; '), EXIT_USAGE, lines);
 }
 
 /**

@@ -21,6 +21,10 @@ export function formatReport(report: ReconcileReport, mode: 'status' | 'reconcil
       lines.push(`  ${eni.cluster}/${lastPathSegment(eni.taskArn)}  ${eni.networkInterfaceId ?? '-'}  ${eni.state}: ${eni.reason}`);
     }
   }
+  if (report.drifted.length > 0) {
+    lines.push('', `drifted: ${report.drifted.length} (sessions of ours that differ from what their rule wants)`);
+    for (const d of report.drifted) lines.push(`  ${d.sessionId}  ${d.networkInterfaceId}  ${lastPathSegment(d.taskArn)}  ${d.differences.join(', ')}`);
+  }
   if (report.foreignSessions.length > 0) {
     lines.push('', 'foreign sessions (left alone):');
     for (const f of report.foreignSessions) lines.push(`  ${f.sessionId ?? '-'}  ${f.networkInterfaceId ?? '-'}  ${f.reason}`);
@@ -39,6 +43,8 @@ export function formatReport(report: ReconcileReport, mode: 'status' | 'reconcil
   if (mode === 'reconcile') {
     const verb = report.dryRun ? 'would delete' : 'deleted';
     lines.push('', report.dryRun ? 'dry run: nothing changed' : `created ${report.created.length}, deleted ${report.deleted.length}`);
+    if (report.modified.length > 0) lines.push(`${report.dryRun ? 'would modify' : 'modified'} ${report.modified.length} in place:`);
+    for (const m of report.modified) lines.push(`  ${report.dryRun ? 'would modify' : 'modified'} ${m.sessionId} on ${m.networkInterfaceId}: ${m.differences.join(', ')}`);
     for (const c of report.created) lines.push(`  created ${c.sessionId ?? '?'} for ${c.networkInterfaceId} (${lastPathSegment(c.taskArn)})`);
     for (const d of report.deleted) lines.push(`  ${verb} ${d.sessionId} on ${d.networkInterfaceId}: ${d.reason}`);
   }

@@ -33,7 +33,7 @@ try {
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
   if (error instanceof CliError) {
-    process.stderr.write(errorLine(error.message));
+    for (const line of error.lines ?? [error.message]) process.stderr.write(errorLine(line));
     return error.exitCode;
   }
   process.stderr.write(errorLine(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));

@@ -4,6 +4,9 @@ import { ENV, ENV_ALIASES, MAX_STOP_WINDOW_MINUTES } from '../contract/variables
 import { ConfigError } from '../core/errors.js';
 import type { SessionOptions } from '../core/plan.js';
 import { invalidScopeName, type ScopeConfig } from '../core/scope.js';
+import type { MirrorRule } from '../core/rules.js';
+import { readFileSync } from 'node:fs';
+import { parseRules } from './rules-file.js';
 
 export type UnsupportedPolicyName = 'report' | 'stop-task';
 
@@ -45,7 +48,10 @@ export interface AwsTimeouts {
 export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectMs: 3_000, requestMs: 5_000 };
 
 export interface MirrorConfig {
+  /** The defaults: what every rule leaves unset, and the whole configuration when there are no rules. */
   readonly session: SessionOptions;
+  /** In order; the first that matches a task decides (core/rules.ts). Empty: the defaults decide. */
+  readonly rules: readonly MirrorRule[];
   readonly scope: ScopeConfig;
   readonly unsupported: UnsupportedPolicy;
   readonly eniRetry: EniRetryPolicy;
@@ -90,7 +96,9 @@ export function loadConfig(env: Environment): MirrorConfig {
   if (policy === 'stop-task' && clusters.length === 0) {
     problems.push(`${ENV.unsupportedPolicy}=stop-task requires ${ENV.clusters}: name the clusters whose service tasks may be stopped`);
   }
+  const rules = readRules(env, problems);
   const config: MirrorConfig = {
+    rules,
     session: {
       targetId: targetId ?? '',
       filterId: filterId ?? '',
@@ -128,6 +136,38 @@ export function loadConfig(env: Environment): MirrorConfig {
   const createRate = read.number(ENV.createRate, 0.1, 1000);
   if (problems.length > 0) throw new ConfigError(problems);
   return createRate === undefined ? config : { ...config, createRatePerSecond: createRate };
+}
+
+/**
+ * The rules, from a file (MIRROR_RULES_FILE, `--rules`) or inline (MIRROR_RULES, as the construct
+ * sets them): read once at start, every problem one line naming its field.
+ */
+function readRules(env: Environment, problems: string[]): readonly MirrorRule[] {
+  const file = env[ENV.rulesFile]?.trim() || undefined;
+  const inline = env[ENV.rules]?.trim() || undefined;
+  if (file !== undefined && inline !== undefined) {
+    problems.push(`${ENV.rulesFile} and ${ENV.rules} are both set: set one`);
+    return [];
+  }
+  let text: string;
+  let source: string;
+  if (file !== undefined) {
+    source = `${ENV.rulesFile} ${file}`;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push(`${source}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return [];
+    }
+  } else if (inline !== undefined) {
+    source = ENV.rules;
+    text = inline;
+  } else {
+    return [];
+  }
+  const parsed = parseRules(text, source);
+  problems.push(...parsed.problems);
+  return parsed.rules;
 }
 
 /**

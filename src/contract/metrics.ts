@@ -5,6 +5,10 @@
 export const METRIC = {
   sessionCreated: 'SessionCreated',
   sessionExists: 'SessionExists',
+  /** A session of ours changed in place to what the rules now want (filter, target, packet length…). */
+  sessionModified: 'SessionModified',
+  /** An ENI left unmirrored because every target of its pool is at its sources quota, or its AZ has no pool. */
+  poolFull: 'PoolFull',
   eniUnsupported: 'EniUnsupported',
   taskStopped: 'TaskStopped',
   quotaExceeded: 'QuotaExceeded',
@@ -20,6 +24,8 @@ export const METRIC = {
   stopBudgetUncertain: 'StopBudgetUncertain',
   reconcileCreated: 'ReconcileCreated',
   reconcileDeleted: 'ReconcileDeleted',
+  /** Sessions of ours the sweep changed in place to what the rules now want. */
+  reconcileModified: 'ReconcileModified',
   reconcileMissing: 'ReconcileMissing',
   /** Sessions of ours a sweep kept because ECS said nothing certain about their tasks. */
   sweepUnverified: 'SweepUnverified',

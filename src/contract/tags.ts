@@ -22,3 +22,9 @@ export const STOP_CLAIM_TASK_TAG = `${TAG_KEY_PREFIX}stop-claim`;
  * against: a recorded stop that the answer no longer shows means the answer is incomplete.
  */
 export const LAST_STOP_TASK_TAG = `${TAG_KEY_PREFIX}last-stop`;
+/**
+ * A task tag that opts the task out of mirroring whatever the rules say: `ecs-traffic-mirror:mirror`
+ * = `false`. Read from ECS's own description of the task (events carry no tags).
+ */
+export const OPT_OUT_TASK_TAG = `${TAG_KEY_PREFIX}mirror`;
+export const OPT_OUT_TASK_TAG_VALUE = 'false';

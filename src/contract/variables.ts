@@ -25,6 +25,8 @@ export const ENV = {
   awsRequestTimeoutMs: 'MIRROR_AWS_REQUEST_TIMEOUT_MS',
   reconcileGraceSeconds: 'MIRROR_RECONCILE_GRACE_SECONDS',
   reconcileMaxDeletePercent: 'MIRROR_RECONCILE_MAX_DELETE_PERCENT',
+  rulesFile: 'MIRROR_RULES_FILE',
+  rules: 'MIRROR_RULES',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
@@ -67,4 +69,6 @@ export const CONFIG_VARIABLES: readonly (readonly [string, string])[] = [
   [ENV.awsRequestTimeoutMs, 'Milliseconds for one attempt of an AWS call, connection included; a timed-out attempt is retried. Default 5000.'],
   [ENV.reconcileGraceSeconds, 'The sweep leaves tasks younger than this to the event path. Default 0 (the CDK construct sets 900).'],
   [ENV.reconcileMaxDeletePercent, 'Circuit breaker: a sweep planning to delete more than this share (0..100) of our sessions deletes none and fails. Default 10.'],
+  [ENV.rulesFile, `A JSON file { "rules": [ … ] }: the first rule whose match fits a task decides its sessions; unset fields come from the variables above (see "Rules"). CLI: --rules. Default: none.`],
+  [ENV.rules, `The same rules as inline JSON (the CDK construct's \`rules\` prop sets it). Set ${ENV.rulesFile} or this, not both.`],
 ];

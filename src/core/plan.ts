@@ -81,7 +81,7 @@ export function planSessionForEni(task: TaskSnapshot, networkInterfaceId: string
  * returns the first call's session instead of creating another; a changed target or filter
  * gives a new token rather than an IdempotentParameterMismatch.
  */
-export function clientTokenFor(networkInterfaceId: string, options: SessionOptions, generation = 0): string {
+export function clientTokenFor(networkInterfaceId: string, options: Omit<SessionOptions, 'extraTags'>, generation = 0): string {
   const identity = [
     networkInterfaceId,
     options.targetId,
@@ -95,6 +95,6 @@ export function clientTokenFor(networkInterfaceId: string, options: SessionOptio
 }
 
 /** The same plan under a new token: to recreate a session that was deleted after the first create. */
-export function withGeneration(plan: PlannedSession, options: SessionOptions, generation: number): PlannedSession {
-  return { ...plan, clientToken: clientTokenFor(plan.networkInterfaceId, options, generation) };
+export function withGeneration(plan: PlannedSession, generation: number): PlannedSession {
+  return { ...plan, clientToken: clientTokenFor(plan.networkInterfaceId, plan, generation) };
 }

@@ -1,7 +1,10 @@
-import { planSessionForEni, type PlannedSession, type SessionOptions } from './plan.js';
+import type { PlannedSession, SessionOptions } from './plan.js';
 import { ECS_NAME_PATTERN } from '../contract/ids.js';
+import { decide, loadsAfter, type BlockedCause, type TargetLoads } from './decide.js';
+import type { MirrorRule } from './rules.js';
 import { checkScope, type ScopeConfig } from './scope.js';
-import { CLUSTER_TAG, isManagedSession, isOurSession, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG, type MirrorSession } from './session.js';
+import { CLUSTER_TAG, isManagedSession, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG, type MirrorSession } from './session.js';
+import type { SessionChanges } from './session-changes.js';
 import { ATTACHED, clusterNameOf, DESCRIBE_TASKS_LIMIT, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from './task.js';
 
 /**
@@ -12,9 +15,19 @@ import { ATTACHED, clusterNameOf, DESCRIBE_TASKS_LIMIT, lastPathSegment, MIRRORA
  */
 export interface ReconcileInput {
   readonly tasks: readonly TaskSnapshot[];
+  /**
+   * Every session of ours (any target), and whatever other sessions are known on the ENIs: the
+   * sessions of an ENI that has no session of ours are only known once described by ENI.
+   */
   readonly sessions: readonly MirrorSession[];
   readonly scope: ScopeConfig;
+  /** The defaults: what the rules leave unset. */
   readonly options: SessionOptions;
+  readonly rules?: readonly MirrorRule[];
+  /** AZ id by ENI id, when the rules need them. */
+  readonly availabilityZoneIds?: ReadonlyMap<string, string>;
+  /** Sources and quotas of pool targets. */
+  readonly loads?: TargetLoads;
   /**
    * Set when the task listing covered only some clusters (names or ARNs): our sessions tagged
    * with any other cluster were not compared with their tasks, so they are left alone instead of
@@ -60,13 +73,26 @@ export interface ClusterProblem {
 
 export type ReconcileAction =
   | { readonly kind: 'create'; readonly task: TaskSnapshot; readonly plan: PlannedSession }
+  /** A session of ours brought to what its rule wants, in place: the ENI stays mirrored throughout. */
+  | { readonly kind: 'modify'; readonly task: TaskSnapshot; readonly session: MirrorSession; readonly changes: SessionChanges; readonly drift: readonly string[] }
   | { readonly kind: 'delete'; readonly session: MirrorSession; readonly reason: string };
 
 /**
  * `unverified`: a session of ours that ECS said nothing certain about in this sweep (its task was
  * not described, or the listing was shown incomplete); it is kept, and the sweep must not pass.
  */
-export type ReconcileFindingKind = 'foreign-session' | 'unsupported' | 'not-attached' | 'out-of-scope' | 'mirrored' | 'pending' | 'unverified';
+export type ReconcileFindingKind =
+  | 'foreign-session'
+  | 'unsupported'
+  | 'not-attached'
+  | 'out-of-scope'
+  | 'mirrored'
+  | 'pending'
+  | 'unverified'
+  /** A rule (`mirror: false`) or the opt-out tag leaves this ENI unmirrored. */
+  | 'excluded'
+  /** Not mirrored as things stand: pool full, three other sessions on the ENI, no pool for its AZ. */
+  | 'blocked';
 
 /** Something the sweep noticed and will not change: for logs, metrics and `status`. */
 export interface ReconcileFinding {
@@ -75,6 +101,8 @@ export interface ReconcileFinding {
   readonly networkInterfaceId?: string;
   readonly sessionId?: string;
   readonly reason: string;
+  /** blocked: why, as a kind (the sweep counts pool-full ones on a metric). */
+  readonly cause?: BlockedCause;
 }
 
 export type DeleteAction = Extract<ReconcileAction, { kind: 'delete' }>;
@@ -159,26 +187,21 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
   }
 
   const swept = input.sweptClusters === undefined ? undefined : new Set(input.sweptClusters.map(clusterNameOf));
-  const oursByEni = new Map<string, MirrorSession>();
-  const mirroredByOthers = new Map<string, MirrorSession>();
-  for (const session of input.sessions) {
+  /** Sessions of ENIs to decide: the foreign ones, and ours that no evidence condemns. */
+  const onEni = new Map<string, MirrorSession[]>();
+  const addOnEni = (session: MirrorSession) => onEni.set(session.networkInterfaceId, [...(onEni.get(session.networkInterfaceId) ?? []), session]);
+  for (const session of uniqueById(input.sessions)) {
     const owner = owners.get(session.networkInterfaceId);
     const taskKey = owner?.task.taskArn ?? session.tags[TASK_ARN_TAG] ?? '';
-    if (!isOurSession(session, options.targetId)) {
-      // An unmanaged session to our own target (typically the seed Lambda's) already delivers this
-      // ENI's packets: adding ours would make the IDS see every packet twice.
-      if (owner?.state === 'wanted' && session.targetId === options.targetId && !isManagedSession(session)) {
-        mirroredByOthers.set(session.networkInterfaceId, session);
-      }
+    if (!isManagedSession(session)) {
       if (owner?.state === 'wanted') {
+        addOnEni(session);
         findings.push(keyed(taskKey, session.networkInterfaceId, {
           kind: 'foreign-session',
           taskArn: owner.task.taskArn,
           networkInterfaceId: session.networkInterfaceId,
           sessionId: session.sessionId,
-          reason: isManagedSession(session)
-            ? `managed by ecs-traffic-mirror for another target (${session.targetId}); left alone`
-            : `not managed by ecs-traffic-mirror (target ${session.targetId}); left alone`,
+          reason: `not managed by ecs-traffic-mirror (target ${session.targetId}); left alone`,
         }));
       }
       continue;
@@ -210,49 +233,61 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       actions.push(keyed(taskKey, session.networkInterfaceId, { kind: 'delete', session, reason: deleteReason }, session.sessionId));
       continue;
     }
-    const kept = oursByEni.get(session.networkInterfaceId);
-    if (kept !== undefined) {
-      actions.push(keyed(taskKey, session.networkInterfaceId, {
-        kind: 'delete',
-        session,
-        reason: `duplicate: ${session.networkInterfaceId} is already mirrored by ${kept.sessionId}`,
-      }, session.sessionId));
-      continue;
-    }
-    oursByEni.set(session.networkInterfaceId, session);
+    addOnEni(session);
   }
 
-  for (const [eniId, owner] of owners) {
+  let loads: TargetLoads = input.loads ?? new Map();
+  for (const [eniId, owner] of [...owners].sort(([a], [b]) => compare(owners.get(a)?.task.taskArn ?? '', owners.get(b)?.task.taskArn ?? '') || compare(a, b))) {
     if (owner.state !== 'wanted') continue;
     const { task } = owner;
     const eni = task.enis.find((candidate) => candidate.networkInterfaceId === eniId);
     if (eni?.status !== ATTACHED) continue;
-    const existing = oursByEni.get(eniId) ?? mirroredByOthers.get(eniId);
-    if (existing !== undefined) {
-      findings.push(keyed(task.taskArn, eniId, {
-        kind: 'mirrored',
-        taskArn: task.taskArn,
-        networkInterfaceId: eniId,
-        sessionId: existing.sessionId,
-        reason: `mirrored by ${existing.sessionId}`,
-      }));
-    } else if (unsupportedEnis(task).has(eniId)) {
-      findings.push(keyed(task.taskArn, eniId, {
-        kind: 'unsupported',
-        taskArn: task.taskArn,
-        networkInterfaceId: eniId,
-        reason: `task is tagged ${UNSUPPORTED_TASK_TAG}: this ENI cannot be mirrored`,
-      }));
-    } else if (isYoung(task, input)) {
-      findings.push(keyed(task.taskArn, eniId, {
-        kind: 'pending',
-        taskArn: task.taskArn,
-        networkInterfaceId: eniId,
-        reason: `task started less than ${Math.round((input.graceMs ?? 0) / 1000)} s ago: left to the event path`,
-      }));
-    } else {
-      actions.push(keyed(task.taskArn, eniId, { kind: 'create', task, plan: planSessionForEni(task, eniId, options) }));
+    const availabilityZoneId = input.availabilityZoneIds?.get(eniId);
+    const decision = decide({
+      task,
+      networkInterfaceId: eniId,
+      ...(availabilityZoneId === undefined ? {} : { availabilityZoneId }),
+      sessionsOnEni: onEni.get(eniId) ?? [],
+      rules: input.rules ?? [],
+      defaults: options,
+      loads,
+    });
+    const at = <T>(value: T, tiebreak = ''): Keyed<T> => keyed(task.taskArn, eniId, value, tiebreak);
+    const where = { taskArn: task.taskArn, networkInterfaceId: eniId };
+    const keptId = decision.kind === 'mirrored' ? decision.sessionId : decision.kind === 'modify' ? decision.session.sessionId : undefined;
+    for (const session of decision.toDelete) {
+      const reason =
+        decision.kind === 'excluded'
+          ? `excluded: ${decision.reason}`
+          : `duplicate: ${eniId} is already mirrored by ${keptId ?? 'another session of ours'}`;
+      actions.push(at<ReconcileAction>({ kind: 'delete', session, reason }, session.sessionId));
     }
+    switch (decision.kind) {
+      case 'mirrored':
+        findings.push(at<ReconcileFinding>({ kind: 'mirrored', ...where, sessionId: decision.sessionId, reason: `mirrored by ${decision.sessionId}` }));
+        break;
+      case 'modify':
+        actions.push(at<ReconcileAction>({ kind: 'modify', task, session: decision.session, changes: decision.changes, drift: decision.drift }));
+        break;
+      case 'excluded':
+        findings.push(at<ReconcileFinding>({ kind: 'excluded', ...where, reason: decision.reason }));
+        break;
+      case 'blocked':
+        findings.push(at<ReconcileFinding>({ kind: 'blocked', ...where, cause: decision.cause, reason: decision.reason }));
+        break;
+      case 'create':
+        if (unsupportedEnis(task).has(eniId)) {
+          findings.push(at<ReconcileFinding>({ kind: 'unsupported', ...where, reason: `task is tagged ${UNSUPPORTED_TASK_TAG}: this ENI cannot be mirrored` }));
+          continue;
+        }
+        if (isYoung(task, input)) {
+          findings.push(at<ReconcileFinding>({ kind: 'pending', ...where, reason: `task started less than ${Math.round((input.graceMs ?? 0) / 1000)} s ago: left to the event path` }));
+          continue;
+        }
+        actions.push(at<ReconcileAction>({ kind: 'create', task, plan: decision.plan }));
+        break;
+    }
+    loads = loadsAfter(loads, decision);
   }
 
   const sorted = sortByKey(actions);
@@ -279,7 +314,7 @@ function holdDeletes(actions: readonly ReconcileAction[], input: ReconcileInput,
   const nothingMatches = scopeMatchingNothing(input, listed);
   if (nothingMatches !== undefined) return { reason: `${nothingMatches}: refusing to delete`, deletes };
   if (input.maxDeletePercent === undefined) return undefined;
-  const ours = input.sessions.filter((s) => isOurSession(s, input.options.targetId)).length;
+  const ours = uniqueById(input.sessions).filter(isManagedSession).length;
   const allowed = input.maxDeletePercent === 0 ? 0 : Math.max(1, Math.floor((ours * input.maxDeletePercent) / 100));
   if (deletes.length <= allowed) return undefined;
   return {
@@ -345,7 +380,6 @@ export interface LookupInput {
   /** The tasks listed (and described) so far in this sweep. */
   readonly tasks: readonly TaskSnapshot[];
   readonly sessions: readonly MirrorSession[];
-  readonly targetId: string;
   readonly sweptClusters?: readonly string[];
 }
 
@@ -362,7 +396,7 @@ export function tasksToLookUp(input: LookupInput): TaskLookup[] {
   const swept = input.sweptClusters === undefined ? undefined : new Set(input.sweptClusters.map(clusterNameOf));
   const byCluster = new Map<string, Set<string>>();
   for (const session of input.sessions) {
-    if (!isOurSession(session, input.targetId) || claimed.has(session.networkInterfaceId)) continue;
+    if (!isManagedSession(session) || claimed.has(session.networkInterfaceId)) continue;
     if (swept !== undefined && !swept.has(session.tags[CLUSTER_TAG] ?? '')) continue;
     const taskArn = session.tags[TASK_ARN_TAG];
     const match = taskArn === undefined ? null : TASK_ARN_PATTERN.exec(taskArn);
@@ -410,6 +444,11 @@ function newestPerTask(tasks: readonly TaskSnapshot[]): TaskSnapshot[] {
     if (seen === undefined || task.version > seen.version) byArn.set(task.taskArn, task);
   }
   return [...byArn.values()].sort((a, b) => compare(a.taskArn, b.taskArn));
+}
+
+/** A session described twice (listed, then described by ENI) counts once. */
+function uniqueById(sessions: readonly MirrorSession[]): MirrorSession[] {
+  return [...new Map(sessions.map((s) => [s.sessionId, s])).values()];
 }
 
 interface Keyed<T> {

@@ -446,6 +446,8 @@ describe('IAM (policy report)', () => {
       'ec2:CreateTags',
       'ec2:CreateTrafficMirrorSession',
       'ec2:DescribeTrafficMirrorSessions',
+      // Issue 12: both paths bring a session of ours in line with its rule in place.
+      'ec2:ModifyTrafficMirrorSession',
       'ecs:DescribeTasks',
       'ecs:TagResource',
       'logs:CreateLogStream',
@@ -456,6 +458,7 @@ describe('IAM (policy report)', () => {
       'ec2:CreateTrafficMirrorSession',
       'ec2:DeleteTrafficMirrorSession',
       'ec2:DescribeTrafficMirrorSessions',
+      'ec2:ModifyTrafficMirrorSession',
       'ecs:DescribeTasks',
       'ecs:ListClusters',
       'ecs:ListTasks',

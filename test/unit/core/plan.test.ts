@@ -132,7 +132,7 @@ describe('withGeneration', () => {
   it('changes only the token', () => {
     const plan = planSessionForEni(makeTask('t1'), ENI, OPTIONS);
 
-    const next = withGeneration(plan, OPTIONS, 1);
+    const next = withGeneration(plan, 1);
 
     expect(next.clientToken).toBe(clientTokenFor(ENI, OPTIONS, 1));
     expect(next.clientToken).not.toBe(plan.clientToken);

@@ -84,20 +84,21 @@ describe('planReconcile', () => {
       expect(summary(plan.actions)).toEqual(['create eni-1']);
     });
 
-    it('leaves a session managed for another target alone and still creates ours', () => {
+    // Issue 12: ours = our ownership tag on any target; one left on an old target is moved in place.
+    it('moves a session of ours on another target to the target, in place', () => {
       const task = makeTask('t1', { enis: [attachedEni('eni-1')] });
-      const otherDeployment = makeSession('tms-other', 'eni-1', { targetId: OTHER_TARGET, tags: { [MANAGED_TAG]: 'true' } });
+      const onOldTarget = makeSession('tms-other', 'eni-1', { targetId: OTHER_TARGET, tags: { [MANAGED_TAG]: 'true' } });
 
-      const plan = reconcile([task], [otherDeployment]);
+      const plan = reconcile([task], [onOldTarget]);
 
-      expect(summary(plan.actions)).toEqual(['create eni-1']);
-      expect(plan.findings.map((finding) => finding.kind)).toEqual(['foreign-session']);
+      expect(plan.actions).toEqual([expect.objectContaining({ kind: 'modify', changes: { targetId: OPTIONS.targetId } })]);
+      expect(plan.findings).toEqual([]);
     });
 
     it('never deletes a foreign session, even an orphaned one', () => {
       const unmanaged = makeSession('tms-a', 'eni-gone');
       const falseTag = makeSession('tms-b', 'eni-gone', { tags: { [MANAGED_TAG]: 'false' } });
-      const otherTarget = makeSession('tms-c', 'eni-gone', { targetId: OTHER_TARGET, tags: { [MANAGED_TAG]: 'true' } });
+      const otherTarget = makeSession('tms-c', 'eni-gone', { targetId: OTHER_TARGET });
 
       const plan = reconcile([], [unmanaged, falseTag, otherTarget]);
 
@@ -270,7 +271,8 @@ describe('planReconcile', () => {
     it('does not count a foreign session as a duplicate of ours', () => {
       const task = makeTask('t1', { enis: [attachedEni('eni-1')] });
 
-      const plan = reconcile([task], [makeSession('tms-foreign', 'eni-1'), ours('tms-1', 'eni-1')]);
+      // EC2 holds one session per number on an ENI: the foreign one has another.
+      const plan = reconcile([task], [makeSession('tms-foreign', 'eni-1', { sessionNumber: 2 }), ours('tms-1', 'eni-1')]);
 
       expect(plan.actions).toEqual([]);
     });
@@ -428,11 +430,9 @@ describe('planReconcile', () => {
         fc.property(world, ({ tasks, sessions, scope }) => {
           const plan = reconcile(tasks, sessions, scope);
 
+          // Issue 12: ours is our ownership tag, whatever the target.
           for (const action of plan.actions) {
-            if (action.kind === 'delete') {
-              expect(action.session.tags[MANAGED_TAG]).toBe('true');
-              expect(action.session.targetId).toBe(OPTIONS.targetId);
-            }
+            if (action.kind === 'delete' || action.kind === 'modify') expect(action.session.tags[MANAGED_TAG]).toBe('true');
           }
         }),
         { numRuns: 500 },
@@ -445,9 +445,15 @@ describe('planReconcile', () => {
           const plan = reconcile(tasks, sessions, scope);
           const deleted = new Set(plan.actions.flatMap((action) => (action.kind === 'delete' ? [action.session.sessionId] : [])));
           const created = plan.actions.flatMap((action, index) =>
-            action.kind === 'create' ? [makeSession(`tms-new-${index}`, action.plan.networkInterfaceId, { tags: action.plan.tags })] : [],
+            action.kind === 'create'
+              ? [makeSession(`tms-new-${index}`, action.plan.networkInterfaceId, { targetId: action.plan.targetId, filterId: action.plan.filterId, sessionNumber: action.plan.sessionNumber, tags: action.plan.tags })]
+              : [],
           );
-          const after = [...sessions.filter((s) => !deleted.has(s.sessionId)), ...created];
+          const modified = new Map(plan.actions.flatMap((action) => (action.kind === 'modify' ? [[action.session.sessionId, action.changes] as const] : [])));
+          const after = [
+            ...sessions.filter((s) => !deleted.has(s.sessionId)).map((s) => ({ ...s, ...modified.get(s.sessionId) }) as typeof s),
+            ...created,
+          ];
 
           const second = reconcile(tasks, after, scope);
 
@@ -526,7 +532,7 @@ describe('tasksToLookUp', () => {
     const cut = ours('tms-cut', 'eni-cut', 'arn:aws:ecs:eu-central-1:123456789012:task/a-very-long-clus');
     const foreign = makeSession('tms-f', 'eni-f', { tags: { [TASK_ARN_TAG]: makeTask('f').taskArn } });
 
-    const lookups = tasksToLookUp({ tasks: [listed], sessions: [...prod, other, claimed, cut, foreign], targetId: OPTIONS.targetId });
+    const lookups = tasksToLookUp({ tasks: [listed], sessions: [...prod, other, claimed, cut, foreign] });
 
     expect(lookups.map((l) => [l.cluster, l.taskArns.length])).toEqual([
       ['prod', 100],
