@@ -30,11 +30,11 @@ export class ApiError extends Error {
   }
 }
 
-/** An EventBridge "ECS Task State Change" event, as AWS delivers it. */
-export interface EcsTaskStateChangeEvent {
+/** An EventBridge event from ECS, as AWS delivers it (EventBridge User Guide, event structure). */
+export interface EcsEventBridgeEvent<DetailType extends string> {
   readonly version: '0';
   readonly id: string;
-  readonly 'detail-type': 'ECS Task State Change';
+  readonly 'detail-type': DetailType;
   readonly source: 'aws.ecs';
   readonly account: string;
   readonly time: string;
@@ -42,6 +42,9 @@ export interface EcsTaskStateChangeEvent {
   readonly resources: readonly string[];
   readonly detail: Record<string, unknown>;
 }
+
+/** An EventBridge "ECS Task State Change" event, as AWS delivers it. */
+export type EcsTaskStateChangeEvent = EcsEventBridgeEvent<'ECS Task State Change'>;
 
 /** A delivered event with its position in the emulator's log (for GET /_emulator/events?after=n). */
 export interface LoggedEvent {

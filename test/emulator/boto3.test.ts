@@ -1,20 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NLB_ARN, startHarness, type Harness } from './helpers.js';
+import { hasBoto3, NLB_ARN, startHarness, type Harness } from './helpers.js';
 
 /** boto3 smoke test: the Python SDK's query serializer and XML parser against the emulator. */
 const run = promisify(execFile);
-
-function hasBoto3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const available = hasBoto3();
 if (!available) console.warn('boto3.test.ts: skipped — python3 with boto3 is not available.');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { expect } from 'vitest';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../../src/emulator/index.js';
@@ -55,4 +56,14 @@ export async function expectEc2Error(call: Promise<unknown>, code: string, statu
   expect(error.name).toBe(code);
   if (status !== undefined) expect(error.$metadata.httpStatusCode).toBe(status);
   return error;
+}
+
+/** Whether python3 with boto3 is here: the boto3 tests skip, with a warning, when it is not. */
+export function hasBoto3(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '../context.js';
+import type { EcsEventBridgeEvent, EmulatorContext } from '../context.js';
 import { eniLimitsOf, type Ec2Instance } from '../instances.js';
 import type { NetworkInterface } from '../network.js';
 import { uuid } from './ids.js';
@@ -59,17 +59,7 @@ export function taskResources(definition: TaskDefinitionRecord): Resources {
 }
 
 /** An "ECS Container Instance State Change" event (ECS Developer Guide, container instance state change events). */
-export interface EcsContainerInstanceStateChangeEvent {
-  readonly version: '0';
-  readonly id: string;
-  readonly 'detail-type': 'ECS Container Instance State Change';
-  readonly source: 'aws.ecs';
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: Record<string, unknown>;
-}
+export type EcsContainerInstanceStateChangeEvent = EcsEventBridgeEvent<'ECS Container Instance State Change'>;
 
 export interface PlacementFailure {
   readonly arn: string;

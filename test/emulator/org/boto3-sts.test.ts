@@ -1,20 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import { hasBoto3 } from '../helpers.js';
 
 /** boto3's query serializer and XML parser against the emulator's STS: AssumeRole, then a call with the session. */
 const run = promisify(execFile);
-
-function hasBoto3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const available = hasBoto3();
 if (!available) console.warn('boto3-sts.test.ts: skipped — python3 with boto3 is not available.');
