@@ -84,10 +84,10 @@ function print(report: ReconcileReport, options: SweepCliOptions, mode: 'status'
 export function reconcileCommand(): Command {
   return withAwsOptions(
     new Command('reconcile')
-      .description('sweep once: create missing sessions, delete our orphaned ones, report foreign ones')
+      .description('sweep once: create missing sessions, bring drifted ones of ours to their rule in place, delete our orphaned ones, report foreign ones')
       .option('--dry-run', 'report what would change, change nothing')
       .option('--cluster <name...>', 'clusters to sweep, names or ARNs (repeatable or comma-separated; default MIRROR_CLUSTERS, else all)', collect)
-      .option('--rate <per-second>', 'creates and deletes per second (EC2 refills 5/s per account)', perSecond, 5)
+      .option('--rate <per-second>', 'creates, in-place modifies and deletes per second (EC2 refills 5/s per account)', perSecond, 5)
       .option(
         '--max-delete-percent <n>',
         'circuit breaker: delete nothing when more than n% of our sessions would go (default MIRROR_RECONCILE_MAX_DELETE_PERCENT, else 10)',

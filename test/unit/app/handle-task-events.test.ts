@@ -135,6 +135,46 @@ describe('handleTaskEvents: creating sessions', () => {
   });
 });
 
+describe('handleTaskEvents: executing the core decision (issue 12)', () => {
+  it('changes a drifted session of ours in place instead of creating a second one', async () => {
+    const ours = ec2.add({ networkInterfaceId: ENI, targetId: TARGET, filterId: FILTER, sessionNumber: 1, tags: { [MANAGED_TAG]: 'true' } });
+    const [result] = await handle([taskEvent()], deps({ MIRROR_PACKET_LENGTH: '128' }));
+    expect(result?.failure).toBeUndefined();
+    expect(result?.enis[0]).toMatchObject({ outcome: 'modified', sessionId: ours.sessionId, reason: 'packet length whole → 128' });
+    expect(ec2.calls).not.toContain('create');
+    expect(ec2.sessions.get(ours.sessionId)).toMatchObject({ packetLength: 128 });
+    expect(metrics.get('SessionModified')).toBe(1);
+  });
+
+  it('puts the ENI on the pool target of its AZ id, read from its subnet only because a rule needs it', async () => {
+    ec2.subnetZones.set('subnet-0123456789abcdef0', 'use1-az2');
+    const rules = JSON.stringify({ rules: [{ targetsByAz: { 'use1-az1': ['tmt-0aaaaaaaaaaaaaaa1'], 'use1-az2': ['tmt-0bbbbbbbbbbbbbbb1', 'tmt-0bbbbbbbbbbbbbbb2'] } }] });
+    ec2.add({ networkInterfaceId: 'eni-0cccccccccccccccc', targetId: 'tmt-0bbbbbbbbbbbbbbb1', filterId: FILTER, sessionNumber: 1, tags: {} });
+    const [result] = await handle([taskEvent()], deps({ MIRROR_RULES: rules }));
+    expect(result?.enis[0]).toMatchObject({ outcome: 'created' });
+    expect([...ec2.sessions.values()].find((s) => s.networkInterfaceId === ENI)?.targetId).toBe('tmt-0bbbbbbbbbbbbbbb2');
+    expect(ec2.calls).toEqual(expect.arrayContaining(['describe-subnets', 'describe-targets', 'count-sources']));
+  });
+
+  it('reads no subnet and no target without rules that need them', async () => {
+    await handle([taskEvent()], deps());
+    expect(ec2.calls.filter((call) => ['describe-subnets', 'describe-targets', 'count-sources'].includes(call))).toEqual([]);
+  });
+
+  it('reports a full pool as blocked with PoolFull, without failing the event', async () => {
+    ec2.targets.set('tmt-0aaaaaaaaaaaaaaa1', { targetId: 'tmt-0aaaaaaaaaaaaaaa1', type: 'network-interface', maxSources: 1 });
+    ec2.targets.set('tmt-0aaaaaaaaaaaaaaa2', { targetId: 'tmt-0aaaaaaaaaaaaaaa2', type: 'network-interface', maxSources: 1 });
+    ec2.add({ networkInterfaceId: 'eni-0c1', targetId: 'tmt-0aaaaaaaaaaaaaaa1', filterId: FILTER, sessionNumber: 1, tags: {} });
+    ec2.add({ networkInterfaceId: 'eni-0c2', targetId: 'tmt-0aaaaaaaaaaaaaaa2', filterId: FILTER, sessionNumber: 1, tags: {} });
+    const rules = JSON.stringify({ rules: [{ targetIds: ['tmt-0aaaaaaaaaaaaaaa1', 'tmt-0aaaaaaaaaaaaaaa2'] }] });
+    const [result] = await handle([taskEvent()], deps({ MIRROR_RULES: rules }));
+    expect(result?.failure).toBeUndefined();
+    expect(result?.enis[0]).toMatchObject({ outcome: 'blocked', reason: expect.stringMatching(/^pool full/) });
+    expect(metrics.get('PoolFull')).toBe(1);
+    expect(ec2.calls).not.toContain('create');
+  });
+});
+
 describe('handleTaskEvents: what it does not act on', () => {
   it.each(['PROVISIONING', 'DEACTIVATING', 'STOPPED'])('skips %s without calling EC2', async (lastStatus) => {
     const [result] = await handle([taskEvent({ lastStatus })], deps());
