@@ -7,7 +7,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ProfileName } from '../src/emulator/profile.js';
 import { BENCH_QUEUE_DEFAULTS, deadlineSeconds, physicalLimitSeconds, runBurstStrategy, type StrategyResult } from './burst.js';
-import { oursStrategy, seedStrategy, type OursSettings, type Strategy } from './strategies.js';
+import { oursStrategy, seedStrategy, TOPOLOGY_DELAYS, type OursSettings, type Strategy } from './strategies.js';
+import { formatLatency, LATENCY_TARGETS } from './latency.js';
 import { renderCoverageChart } from './svg-chart.js';
 
 /**
@@ -29,6 +30,8 @@ export interface BurstBenchOptions {
   readonly parallel: boolean;
   /** Prefix of the output files. */
   readonly name: string;
+  /** Another client spends this many creates per second of the account's bucket during the burst. */
+  readonly competitorCreatesPerSecond?: number;
   readonly write: (text: string) => void;
   readonly progress: (line: string) => void;
 }
@@ -41,6 +44,7 @@ export interface BurstBenchReport {
   readonly seed: number;
   readonly limitSeconds: number;
   readonly deadlineSeconds: number;
+  readonly competitorCreatesPerSecond: number;
   readonly results: readonly StrategyResult[];
   readonly seedWithoutActivating: StrategyResult | null;
   readonly files: { readonly json: string; readonly svg: string };
@@ -56,19 +60,21 @@ export const DEFAULT_OURS: OursSettings = {
   createRatePerConsumer: 2.5,
   reconcileEveryMs: 30_000,
   // As the CDK construct deploys it.
-  reconcileGraceMs: 120_000,
+  reconcileGraceMs: 900_000,
+  ...TOPOLOGY_DELAYS,
 };
 
 export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBenchReport> {
-  const limit = physicalLimitSeconds(options.tasks);
-  const deadline = deadlineSeconds(options.tasks);
-  const base = { tasks: options.tasks, profile: options.profile, seed: options.seed, deadlineSeconds: deadline, progress: options.progress };
+  const shared = options.competitorCreatesPerSecond ?? 0;
+  const limit = physicalLimitSeconds(options.tasks, shared);
+  const deadline = deadlineSeconds(options.tasks, shared);
+  const base = { tasks: options.tasks, profile: options.profile, seed: options.seed, deadlineSeconds: deadline, progress: options.progress, competitorCreatesPerSecond: shared };
   const runs: { strategy: Strategy; announceActivating: boolean | undefined }[] = options.strategies.map((name) =>
     name === 'ours' ? { strategy: oursStrategy(options.ours), announceActivating: undefined } : { strategy: seedStrategy(), announceActivating: true },
   );
   options.write(
     `burst: ${options.tasks} Fargate tasks (RunTask × ${Math.ceil(options.tasks / 10)}, 10 each), profile ${options.profile}, seed ${options.seed}; ` +
-      `physical limit (N − 50) / 5 = ${limit.toFixed(1)} s; deadline ${deadline.toFixed(0)} s; ${options.parallel ? 'strategies in parallel' : 'strategies one after the other'}\n`,
+      `${shared > 0 ? `another client spends ${shared} creates/s: physical limit (N − 50) / ${5 - shared}` : 'physical limit (N − 50) / 5'} = ${limit.toFixed(1)} s; deadline ${deadline.toFixed(0)} s; ${options.parallel ? 'strategies in parallel' : 'strategies one after the other'}\n`,
   );
   const runOne = (run: (typeof runs)[number]) => {
     options.progress(`running ${run.strategy.name}: ${run.strategy.label}`);
@@ -96,6 +102,7 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
     seed: options.seed,
     limitSeconds: limit,
     deadlineSeconds: deadline,
+    competitorCreatesPerSecond: shared,
     results,
     seedWithoutActivating,
     files: { json, svg },
@@ -104,6 +111,7 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
   await writeFile(svg, burstChart(report));
   options.write(formatBurstTable(report));
   options.write(`\nwrote ${json}\nwrote ${svg}\n`);
+  options.write(`${burstRatioLine(report)}\n`);
   return report;
 }
 
@@ -140,6 +148,14 @@ function actions(byAction: Readonly<Record<string, number>>, throttled: Readonly
     .join(', ');
 }
 
+/** The verdict, printed last: each strategy's ratio to the limit and requests per mirrored ENI. */
+export function burstRatioLine(report: BurstBenchReport): string {
+  const verdict = (value: number | null, target: number) => (value === null ? 'never reached' : `${value.toFixed(2)} (target ≤ ${target}${value <= target ? ', met' : ', MISSED'})`);
+  return report.results
+    .map((r) => `ratio ${r.strategy}: time / limit ${verdict(r.ratioToLimit, BURST_TARGETS.ratioToLimit)}; EC2 requests / mirrored ENI ${verdict(r.requestsPerMirroredEni, BURST_TARGETS.requestsPerMirroredEni)}`)
+    .join('\n');
+}
+
 export function formatBurstTable(report: BurstBenchReport): string {
   const rows: [string, ...string[]][] = [];
   const results = report.results;
@@ -154,6 +170,9 @@ export function formatBurstTable(report: BurstBenchReport): string {
   add('tasks wrongly stopped', (r) => `${r.tasksWronglyStopped} of ${r.tasksStopped} stopped`, '0');
   add('sessions lost', (r) => String(r.sessionsLost), '0');
   add('ECS requests (RunTask excluded)', (r) => String(r.ecsRequests), '');
+  add('ATTACHED → session p50 / p99 / max', (r) => ['p50Ms', 'p99Ms', 'maxMs'].map((k) => num((r.latency[k as 'p50Ms'] ?? null) === null ? null : (r.latency[k as 'p50Ms'] as number) / 1000, 1)).join(' / ') + ' s', `p99 ≤ ${LATENCY_TARGETS.p99Ms / 1000} s`);
+  add('session before RUNNING', (r) => (r.latency.beforeRunningPercent === null ? '—' : `${r.latency.beforeRunningPercent.toFixed(1)}%`), '100%');
+  add('bench process peak RSS / heap', (r) => `${r.memory.peakRssMiB.toFixed(0)} / ${r.memory.peakHeapUsedMiB.toFixed(0)} MiB`, '');
   add('run ended by / after', (r) => `${r.endedBy} / ${r.runSeconds.toFixed(1)} s`, '');
 
   const header: [string, ...string[]] = ['figure', ...results.map((r) => r.strategy), 'target'];
@@ -165,7 +184,18 @@ export function formatBurstTable(report: BurstBenchReport): string {
   for (const r of results) {
     out.push(`${r.strategy}: ${r.label}`);
     out.push(`  EC2 by action: ${actions(r.ec2ByAction, r.ec2ThrottledByAction)}`);
+    for (const [action, codes] of Object.entries(r.ec2ErrorsByAction ?? {})) {
+      out.push(`  EC2 ${action} errors: ${Object.entries(codes).map(([code, n]) => `${code} ${n}`).join(', ')}`);
+    }
     out.push(`  ${Object.entries(r.details).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    out.push(`  ${formatLatency(r.latency)}`);
+    if (r.competitor) {
+      const c = r.competitor;
+      out.push(
+        `  another client of the account: ${c.createsPerSecond} creates/s asked, ${c.achievedCreatesPerSecond.toFixed(2)}/s achieved (${c.createsSucceeded} created, ${c.createsFailed} failed, ` +
+          `${c.createAttemptsThrottled} attempts throttled, ${c.ec2Requests} EC2 requests — not counted as ours, but in "EC2 by action")`,
+      );
+    }
     if (r.groundTruth) out.push(`  groundTruth at the end: mirrored ${r.groundTruth.mirrored}/${r.groundTruth.mirrorable}, duplicates ${r.groundTruth.duplicateSessions}, unsupported ${r.groundTruth.unsupported}`);
   }
   const quiet = report.seedWithoutActivating;

@@ -15,6 +15,8 @@ import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import type { NetworkInterface } from '../src/emulator/network.js';
 import type { EmulatorTiming, ProfileName } from '../src/emulator/profile.js';
 import { createCluster, createMirrorTargetAndFilter, emulatorClients, registerFargateTaskDefinition, runFargateTasks } from '../src/demo/world.js';
+import { startCompetitor, type CompetitorStats, type RunningCompetitor } from './competitor.js';
+import { SessionFirstSeen, type LatencySummary } from './latency.js';
 import type { Strategy } from './strategies.js';
 
 const HOST = '127.0.0.1';
@@ -33,13 +35,16 @@ const DRAIN_MS = 15_000;
 export const BENCH_VISIBILITY_TIMEOUT_MS = 10_000;
 export const BENCH_QUEUE_DEFAULTS = { ...CONSTRUCT_QUEUE_SETTINGS, visibilityTimeoutMs: BENCH_VISIBILITY_TIMEOUT_MS };
 
-/** (N − 50) / 5 s: the first 50 creates are in the bucket, the rest wait for its refill. */
-export function physicalLimitSeconds(tasks: number): number {
-  return Math.max(0, tasks - MUTATING_BURST) / MUTATING_REFILL_PER_SECOND;
+/**
+ * (N − 50) / 5 s: the first 50 creates are in the bucket, the rest wait for its refill; with
+ * another client spending `sharedPerSecond` of that refill, (N − 50) / (5 − it).
+ */
+export function physicalLimitSeconds(tasks: number, sharedPerSecond = 0): number {
+  return Math.max(0, tasks - MUTATING_BURST) / (MUTATING_REFILL_PER_SECOND - sharedPerSecond);
 }
 
-export function deadlineSeconds(tasks: number): number {
-  return 3 * physicalLimitSeconds(tasks) + 60;
+export function deadlineSeconds(tasks: number, sharedPerSecond = 0): number {
+  return 3 * physicalLimitSeconds(tasks, sharedPerSecond) + 60;
 }
 
 export interface BurstRunOptions {
@@ -50,6 +55,8 @@ export interface BurstRunOptions {
   /** Stop the run when this many seconds have passed since the burst. */
   readonly deadlineSeconds: number;
   readonly progress?: (line: string) => void;
+  /** Another client of the account spends this many CreateTrafficMirrorSession calls per second during the burst (0 = none). */
+  readonly competitorCreatesPerSecond?: number;
 }
 
 export interface CoverageSample {
@@ -76,11 +83,16 @@ export interface StrategyResult {
   readonly fullCoverageSeconds: number | null;
   readonly limitSeconds: number;
   readonly ratioToLimit: number | null;
+  /** EC2 requests of the strategy (the competitor's are not counted). */
   readonly ec2Requests: number;
   readonly ec2Throttled: number;
   readonly ec2RequestsAtCoverage: number | null;
+  /** The other client of the account, when there was one. */
+  readonly competitor: CompetitorStats | null;
   readonly ec2ByAction: Readonly<Record<string, number>>;
   readonly ec2ThrottledByAction: Readonly<Record<string, number>>;
+  /** Errors the emulator answered, per action and code (throttles included). */
+  readonly ec2ErrorsByAction: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly ecsRequests: number;
   readonly ecsByAction: Readonly<Record<string, number>>;
   readonly requestsPerMirroredEni: number | null;
@@ -92,6 +104,10 @@ export interface StrategyResult {
   readonly runSeconds: number;
   readonly samples: readonly CoverageSample[];
   readonly details: Readonly<Record<string, number>>;
+  /** ENI ATTACHED → session, inside the burst (sessions seen by the coverage poll). */
+  readonly latency: LatencySummary;
+  /** Peak resident set size and V8 heap of the bench process, which runs the event Lambdas' code (MiB). */
+  readonly memory: { readonly peakRssMiB: number; readonly peakHeapUsedMiB: number };
   /** src/emulator/ground-truth.ts at the end, as a cross-check of the figures above. */
   readonly groundTruth: { readonly mirrorable: number; readonly mirrored: number; readonly duplicateSessions: number; readonly unsupported: number } | null;
 }
@@ -153,8 +169,9 @@ interface Observation {
   readonly atRest: boolean;
 }
 
-function observe(emulator: RunningEmulator, targetId: string, launched: readonly LaunchedTask[]): Observation {
+function observe(emulator: RunningEmulator, targetId: string, launched: readonly LaunchedTask[], seen?: SessionFirstSeen): Observation {
   const sessions = sessionsPerEni(emulator, targetId);
+  seen?.saw(sessions.keys());
   let mirrored = 0;
   let atRest = true;
   const stopped: LaunchedTask[] = [];
@@ -189,6 +206,8 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
   const emulator = await startEmulator({ port: 0, host: HOST, profile: options.profile, seed: options.seed, ...(options.timing ? { timing: options.timing } : {}) });
   // Setup calls retry hard: the hostile profile throttles ECS, and setup is not what is measured.
   const clients = emulatorClients(emulator.url, emulator.region, 10);
+  let competitor: RunningCompetitor | undefined;
+  let competitorStats: CompetitorStats | null = null;
   try {
     const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
     const clusterArn = await createCluster(clients, 'burst');
@@ -204,7 +223,11 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
     const byAttachment = enisByAttachment(emulator);
     const launched = arns.map((arn) => launchedTask(emulator, arn, byAttachment));
     const mirrorable = launched.filter((t) => t.mirrorable).length;
-    const limitSeconds = physicalLimitSeconds(options.tasks);
+    const shared = options.competitorCreatesPerSecond ?? 0;
+    const limitSeconds = physicalLimitSeconds(options.tasks, shared);
+    // From the end of RunTask (so that the tasks and their ENIs are those of the unshared run).
+    if (shared > 0) competitor = await startCompetitor(emulator, { createsPerSecond: shared, aws: { endpoint: emulator.url, region: emulator.region, credentials: CREDENTIALS } });
+    const competitorRequests = () => competitor?.requests() ?? 0;
 
     const samples: CoverageSample[] = [];
     let fullCoverageSeconds: number | null = null;
@@ -212,18 +235,27 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
     let endedBy: StrategyResult['endedBy'] = 'deadline';
     let settledSince: number | undefined;
     let lastProgress = 0;
+    const firstSeen = new SessionFirstSeen(POLL_MS);
+    const memory = { peakRssMiB: 0, peakHeapUsedMiB: 0 };
+    const sampleMemory = () => {
+      const usage = process.memoryUsage();
+      memory.peakRssMiB = Math.max(memory.peakRssMiB, usage.rss / 2 ** 20);
+      memory.peakHeapUsedMiB = Math.max(memory.peakHeapUsedMiB, usage.heapUsed / 2 ** 20);
+    };
     for (;;) {
       const t = seconds();
-      const seen = observe(emulator, targetId, launched);
+      sampleMemory();
+      const seen = observe(emulator, targetId, launched, firstSeen);
       const stats = emulator.stats().ec2;
-      samples.push({ t, mirrored: seen.mirrored, percent: mirrorable === 0 ? 100 : (seen.mirrored / mirrorable) * 100, ec2Requests: stats.total, ec2Throttled: stats.throttledTotal });
+      const ours = stats.total - competitorRequests();
+      samples.push({ t, mirrored: seen.mirrored, percent: mirrorable === 0 ? 100 : (seen.mirrored / mirrorable) * 100, ec2Requests: ours, ec2Throttled: stats.throttledTotal - (competitor?.throttled() ?? 0) });
       if (t - lastProgress >= 5) {
         lastProgress = t;
-        options.progress?.(`  ${strategy.name} t=${t.toFixed(1)}s mirrored ${seen.mirrored}/${mirrorable} EC2 requests ${stats.total} (throttled ${stats.throttledTotal})`);
+        options.progress?.(`  ${strategy.name} t=${t.toFixed(1)}s mirrored ${seen.mirrored}/${mirrorable} EC2 requests ${ours}${competitor ? ' (ours)' : ''} (throttled ${stats.throttledTotal})`);
       }
       if (seen.mirrored === mirrorable) {
         fullCoverageSeconds = t;
-        ec2RequestsAtCoverage = stats.total;
+        ec2RequestsAtCoverage = ours;
         endedBy = 'full-coverage';
         break;
       }
@@ -239,9 +271,12 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
     }
     // What is still queued (later events of the same tasks) is part of the strategy's cost.
     if (endedBy === 'full-coverage') await running.quiesce(DRAIN_MS);
+    if (competitor) competitorStats = await competitor.stop();
+    sampleMemory();
     const runSeconds = seconds();
     const stats = emulator.stats();
-    const final = observe(emulator, targetId, launched);
+    const final = observe(emulator, targetId, launched, firstSeen);
+    const latency = firstSeen.summary(emulator, launched);
     const truth = await finalGroundTruth(emulator, targetId);
     const details = running.details();
     await running.stop();
@@ -261,14 +296,16 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
       fullCoverageSeconds,
       limitSeconds,
       ratioToLimit: fullCoverageSeconds !== null && limitSeconds > 0 ? fullCoverageSeconds / limitSeconds : null,
-      ec2Requests: stats.ec2.total,
-      ec2Throttled: stats.ec2.throttledTotal,
+      ec2Requests: stats.ec2.total - (competitorStats?.ec2Requests ?? 0),
+      ec2Throttled: stats.ec2.throttledTotal - (competitorStats?.createAttemptsThrottled ?? 0),
       ec2RequestsAtCoverage,
+      competitor: competitorStats,
       ec2ByAction: stats.ec2.requests,
       ec2ThrottledByAction: stats.ec2.throttled,
+      ec2ErrorsByAction: stats.ec2.errors,
       ecsRequests: stats.ecs.total - (stats.ecs.requests.RunTask ?? 0),
       ecsByAction: stats.ecs.requests,
-      requestsPerMirroredEni: mirrored > 0 ? stats.ec2.total / mirrored : null,
+      requestsPerMirroredEni: mirrored > 0 ? (stats.ec2.total - (competitorStats?.ec2Requests ?? 0)) / mirrored : null,
       duplicateSessions: final.duplicates,
       tasksStopped: final.stopped.length,
       // A stop is wrong when the ENI could have been mirrored, or when no service will replace the task.
@@ -278,9 +315,12 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
       runSeconds,
       samples,
       details,
+      latency,
+      memory,
       groundTruth: truth,
     };
   } finally {
+    if (competitor && !competitorStats) await competitor.stop();
     clients.ec2.destroy();
     clients.ecs.destroy();
     await emulator.close();

@@ -94,7 +94,7 @@ export function formatColdInit(result: ColdInitResult): string {
   const ratio =
     result.ratio === undefined || result.firstBatchRatio === undefined
       ? ''
-      : `  ratio ${result.ratio.toFixed(2)}, ${result.firstBatchRatio.toFixed(2)} with the first batch (target ≤ 0.35)`;
+      : `\nratio node / python3, medians: ${result.ratio.toFixed(2)}, ${result.firstBatchRatio.toFixed(2)} with the first batch (target ≤ 0.35, ${result.firstBatchRatio <= 0.35 ? 'met' : 'MISSED'}); bundle ${(result.bundleBytes / 1024).toFixed(0)} KiB (target ≤ 800 KB)`;
   return `cold init (median of ${result.runs}): node + bundled handler (${kb} KiB) ${result.nodeMedianMs.toFixed(0)} ms, with an empty first batch ${result.nodeFirstBatchMedianMs.toFixed(0)} ms; ${python}${ratio}`;
 }
 

@@ -3,7 +3,9 @@
  * they print and write figures, they assert nothing about time.
  *
  *   npm run bench -- burst --tasks 300 [--profile realistic] [--seed 1] [--out bench/results]
- *   npm run bench -- emulator-index [--calls 200]
+ *   npm run bench -- burst --tasks 1000 --profile hostile --strategies ours [--shared 2]
+ *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8]
+ *   npm run bench -- emulator-index [--calls 200] [--repeats 5]
  *   npm run bench -- cold-init [--runs 15]
  *   npm run bench -- reconcile [--tasks 10000] [--churn 50] [--drift 1]
  *   npm run bench -- all
@@ -13,9 +15,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROFILE_NAMES, type ProfileName } from '../src/emulator/profile.js';
 import { BENCH_VISIBILITY_TIMEOUT_MS } from './burst.js';
 import { DEFAULT_OURS, runBurstBench } from './burst-report.js';
+import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
-import { runEmulatorIndexBench, type IndexBenchResult } from './emulator-index.js';
+import { runEmulatorIndexBench, type IndexBenchResult, type IndexBenchSummary } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
+import { formatLambdaMemory, runLambdaMemoryBench, EVENT_LAMBDA_MEMORY_MB } from './lambda-memory.js';
+import { formatSeedCheck, runSeedCheck } from './seed-check.js';
+import { formatTrickle, runTrickleBench } from './trickle.js';
 
 const write = (text: string) => process.stdout.write(text);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -58,9 +64,12 @@ interface BurstFlags {
   createRate: number | undefined;
   reconcileEveryS: number;
   reconcileGraceS: number;
+  eventbridgeDelayMs: number;
+  lambdaStartMs: number;
   visibilityTimeoutS: number;
   unannounced: boolean;
   parallel: boolean;
+  shared: number;
   name?: string;
 }
 
@@ -78,10 +87,13 @@ function burstCommand(): Command {
     .option('--concurrency <n>', 'ours: maximum concurrency of the event source', positiveInteger, d.queue.maxConcurrency)
     .option('--create-rate <perSecond|none>', 'ours: MIRROR_CREATE_RATE per Lambda container', rate, d.createRatePerConsumer)
     .option('--reconcile-every-s <s>', 'ours: reconcile period from the burst (0 = off)', nonNegativeNumber, d.reconcileEveryMs / 1000)
-    .option('--reconcile-grace-s <s>', 'ours: MIRROR_RECONCILE_GRACE_SECONDS (the construct: 120)', nonNegativeNumber, d.reconcileGraceMs / 1000)
+    .option('--reconcile-grace-s <s>', 'ours: MIRROR_RECONCILE_GRACE_SECONDS (the construct: 900)', nonNegativeNumber, d.reconcileGraceMs / 1000)
+    .option('--eventbridge-delay-ms <ms>', 'ours: state change → event in the queue (inferred)', nonNegativeNumber, TOPOLOGY_DELAYS.eventBridgeDelayMs)
+    .option('--lambda-start-ms <ms>', 'ours: batch out of the queue → handler running (inferred)', nonNegativeNumber, TOPOLOGY_DELAYS.lambdaStartMs)
     .option('--visibility-timeout-s <s>', 'ours: SQS visibility timeout (the construct: 360 s)', nonNegativeNumber, BENCH_VISIBILITY_TIMEOUT_MS / 1000)
     .option('--no-unannounced', 'skip the seed run with ACTIVATING not announced')
     .option('--parallel', 'run the strategies at the same time (shorter; they share the CPU)', false)
+    .option('--shared <perSecond>', 'another client spends this many creates/s of the bucket during the burst (limit (N − 50) / (5 − it))', nonNegativeNumber, 0)
     .option('--name <prefix>', 'output file prefix (default burst-<N>-<profile>)')
     .action(async (flags: BurstFlags) => {
       await runBurstBench({
@@ -101,27 +113,80 @@ function burstCommand(): Command {
           createRatePerConsumer: flags.createRate,
           reconcileEveryMs: flags.reconcileEveryS * 1000,
           reconcileGraceMs: flags.reconcileGraceS * 1000,
+          eventBridgeDelayMs: flags.eventbridgeDelayMs,
+          lambdaStartMs: flags.lambdaStartMs,
         },
         unannounced: flags.unannounced,
         parallel: flags.parallel,
-        name: flags.name ?? `burst-${flags.tasks}-${flags.profile}`,
+        name: flags.name ?? `burst-${flags.tasks}-${flags.profile}${flags.shared > 0 ? `-shared${flags.shared}` : ''}`,
+        competitorCreatesPerSecond: flags.shared,
         write,
         progress,
       });
     });
 }
 
-function formatIndex(result: { small: IndexBenchResult; large: IndexBenchResult; ratio: number }): string {
-  const line = (r: IndexBenchResult) => `${String(r.sessions).padStart(6)} sessions: ${r.calls} calls in ${r.totalMs.toFixed(1)} ms (${r.perCallMs.toFixed(3)} ms/call)`;
-  return `${line(result.small)}\n${line(result.large)}\nratio 10,000 / 10: ${result.ratio.toFixed(2)}× (target ≤ 1.5×)\n`;
+function lambdaMemoryCommand(): Command {
+  return new Command('lambda-memory')
+    .description("memory peak of the event Lambda's own process (the bundled handler in a child node) through a burst")
+    .option('--tasks <n>', 'tasks in the burst', positiveInteger, 3000)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('hostile'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .action(async (flags: { tasks: number; profile: ProfileName; seed: number }) => {
+      write(`${formatLambdaMemory(await runLambdaMemoryBench({ ...flags, progress }), EVENT_LAMBDA_MEMORY_MB)}\n`);
+    });
+}
+
+function seedCheckCommand(): Command {
+  return new Command('seed-check')
+    .description("the seed port (botocore legacy retry modelled) against the seed's own Python with boto3, same scenario")
+    .option('--tasks <n>', 'tasks', positiveInteger, 300)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .option('--no-python', 'only the port')
+    .action(async (flags: { tasks: number; profile: ProfileName; seed: number; python: boolean }) => {
+      write(`${formatSeedCheck(await runSeedCheck(flags), flags.tasks, flags.profile)}\n`);
+    });
+}
+
+function trickleCommand(): Command {
+  return new Command('trickle')
+    .description('tasks started one at a time: ENI ATTACHED → session p50/p95/p99/max, share before RUNNING (targets p99 ≤ 3 s, 100%)')
+    .option('--duration-s <s>', 'how long tasks keep starting', positiveInteger, 300)
+    .option('--interval-s <s>', 'one task start every this many seconds', nonNegativeNumber, 2)
+    .option('--pull-min-s <s>', 'image pull (time in PENDING), shortest', nonNegativeNumber, 2)
+    .option('--pull-max-s <s>', 'image pull, longest', nonNegativeNumber, 8)
+    .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
+    .option('--seed <n>', 'emulator seed', positiveInteger, 1)
+    .action(async (flags: { durationS: number; intervalS: number; pullMinS: number; pullMaxS: number; profile: ProfileName; seed: number }) => {
+      const tasks = Math.max(1, Math.floor(flags.durationS / Math.max(0.1, flags.intervalS)));
+      const result = await runTrickleBench({
+        tasks,
+        intervalMs: flags.intervalS * 1000,
+        profile: flags.profile,
+        seed: flags.seed,
+        pullMs: { min: Math.round(flags.pullMinS * 1000), max: Math.round(Math.max(flags.pullMinS, flags.pullMaxS) * 1000) },
+        ours: DEFAULT_OURS,
+        progress,
+      });
+      write(`${formatTrickle(result)}\n`);
+    });
+}
+
+function formatIndex(result: IndexBenchSummary): string {
+  const line = (r: IndexBenchResult) => `${String(r.sessions).padStart(6)} sessions: ${r.perCallMs.toFixed(3)} ms/call`;
+  const rounds = result.rounds.map((r, i) => `round ${i + 1}: ${line(r.small)}; ${line(r.large)}; ratio ${r.ratio.toFixed(2)}×`);
+  const verdict = result.medianRatio <= 1.5 ? 'met' : 'MISSED';
+  return `${rounds.join('\n')}\nratio 10,000 / 10, median of ${result.rounds.length} rounds of ${result.rounds[0]?.small.calls ?? 0} calls: ${result.medianRatio.toFixed(2)}× (target ≤ 1.5×, ${verdict})\n`;
 }
 
 function emulatorIndexCommand(): Command {
   return new Command('emulator-index')
     .description('DescribeTrafficMirrorSessions by ENI among 10,000 sessions vs among 10 (target ≤ 1.5×)')
     .option('--calls <n>', 'timed calls per size', positiveInteger, 200)
-    .action(async (flags: { calls: number }) => {
-      write(formatIndex(await runEmulatorIndexBench(flags.calls)));
+    .option('--repeats <n>', 'rounds (the median ratio is the figure)', positiveInteger, 5)
+    .action(async (flags: { calls: number; repeats: number }) => {
+      write(formatIndex(await runEmulatorIndexBench(flags.calls, flags.repeats)));
     });
 }
 
@@ -176,6 +241,9 @@ function allCommand(): Command {
 const program = new Command('bench')
   .description('ecs-traffic-mirror benchmarks (docs/performance.md)')
   .addCommand(burstCommand())
+  .addCommand(trickleCommand())
+  .addCommand(seedCheckCommand())
+  .addCommand(lambdaMemoryCommand())
   .addCommand(emulatorIndexCommand())
   .addCommand(coldInitCommand())
   .addCommand(reconcileCommand())

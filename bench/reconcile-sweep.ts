@@ -191,8 +191,8 @@ export function formatReconcileBench(result: SweepBenchResult): string {
   return [
     `reconcile sweep: ${result.tasks} running tasks in ${CLUSTERS} clusters, ${result.sessionsBefore} sessions (${result.churn} task ENIs without one, ${result.churn} orphaned)`,
     ...rows,
-    `  reads ${result.reads} vs minimum ${result.minimumReads}: ratio ${result.ratio.toFixed(3)} (target ≤ 1.05); wall ${result.wallSeconds.toFixed(1)} s`,
-    `  created ${result.created}, deleted ${result.deleted}, failed ${result.failures}; a second sweep (nothing to do): ${result.steadyCalls} calls, ${result.steadySeconds.toFixed(1)} s`,
+    `  created ${result.created}, deleted ${result.deleted}, failed ${result.failures}; a second sweep (nothing to do): ${result.steadyCalls} calls, ${result.steadySeconds.toFixed(1)} s; wall ${result.wallSeconds.toFixed(1)} s`,
+    `ratio reads / minimum: ${result.reads} / ${result.minimumReads} = ${result.ratio.toFixed(3)} (target ≤ 1.05, ${result.ratio <= 1.05 ? 'met' : 'MISSED'})`,
     ...(result.drifted > 0
       ? [`  drift: ${result.drifted} sessions drifted, ${result.modified} modified in place; calls (reads + modifies) ${((result.driftRatio * (result.minimumReads + result.drifted))).toFixed(0)} vs minimum ${result.minimumReads + result.drifted}: ratio ${result.driftRatio.toFixed(3)}`]
       : []),

@@ -11,10 +11,10 @@
  *   → StopTask (EC2 answers `NetworkInterfaceNotSupported`, so this never matches — kept);
  *   anything else (throttling above all) → log and drop.
  *
- * boto3 clients are created inside the handler, i.e. per invocation; so are these. boto3's legacy
- * retry mode (5 attempts) has no JS equivalent: the clients use the SDK's `standard` mode with
- * maxAttempts 5 (full-jitter backoff from 100 ms; boto3 legacy waits rand×2^n s, so the port gives
- * up on throttling sooner than boto3 would).
+ * boto3 clients are created inside the handler, i.e. per invocation; so are these. They retry as
+ * boto3 does by default, botocore's `legacy` mode (5 attempts, rand × 2^(n−1) s between them,
+ * RequestLimitExceeded and 5xx retried): the SDK's own retry is off (maxAttempts 1) and every call
+ * goes through `withBotocoreLegacyRetry` (./botocore-legacy-retry.ts, which cites botocore's source).
  */
 import {
   CreateTrafficMirrorSessionCommand,
@@ -23,6 +23,7 @@ import {
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { BOTOCORE_LEGACY_MAX_ATTEMPTS, withBotocoreLegacyRetry, type LegacyRetryDeps } from './botocore-legacy-retry.js';
 
 export interface SeedLambdaEnv {
   readonly TrafficMirrorFilter?: string;
@@ -42,10 +43,12 @@ export interface SeedLambdaContext {
   readonly env: SeedLambdaEnv;
   readonly aws: SeedClientSettings;
   readonly log: (kind: SeedLogKind, detail: string) => void;
+  /** botocore's retry: its random draws and sleeps (the benchmark passes Math.random and setTimeout). */
+  readonly retry: LegacyRetryDeps;
 }
 
-/** boto3's legacy mode allows 5 attempts; the JS SDK's closest is `standard` with 5. */
-export const SEED_MAX_ATTEMPTS = 5;
+/** boto3's default (legacy) mode: 5 attempts in all. */
+export const SEED_MAX_ATTEMPTS = BOTOCORE_LEGACY_MAX_ATTEMPTS;
 
 /** Python's KeyError / IndexError / TypeError on the event's shape: the invocation fails. */
 export class SeedPythonError extends Error {
@@ -81,9 +84,13 @@ function splitAt(value: unknown, index: number): string {
 export async function seedLambdaHandler(event: unknown, context: SeedLambdaContext): Promise<void> {
   const TrafficMirrorFilter = context.env.TrafficMirrorFilter;
   const TrafficMirrorTarget = context.env.TrafficMirrorTarget;
-  const sdk = { ...context.aws, maxAttempts: SEED_MAX_ATTEMPTS, retryMode: 'standard' as const };
-  const client = new EC2Client(sdk);
-  const clientEcs = new ECSClient(sdk);
+  // One attempt per send: the retries are botocore's, below.
+  const sdk = { ...context.aws, maxAttempts: 1 };
+  const ec2 = new EC2Client(sdk);
+  const ecs = new ECSClient(sdk);
+  const describeSessions = (command: DescribeTrafficMirrorSessionsCommand) => withBotocoreLegacyRetry('ec2', () => ec2.send(command), context.retry);
+  const createSession = (command: CreateTrafficMirrorSessionCommand) => withBotocoreLegacyRetry('ec2', () => ec2.send(command), context.retry);
+  const stopTask = (command: StopTaskCommand) => withBotocoreLegacyRetry('ecs', () => ecs.send(command), context.retry);
   try {
     if (item(event, 'source') !== 'aws.ecs' || item(event, 'detail-type') !== 'ECS Task State Change') {
       throw new Error('Function only supports input from events with a source type of: aws.ecs');
@@ -100,7 +107,7 @@ export async function seedLambdaHandler(event: unknown, context: SeedLambdaConte
         // Outside any try in the seed: a throttled describe fails the whole invocation.
         const existing =
           (
-            await client.send(
+            await describeSessions(
               new DescribeTrafficMirrorSessionsCommand({ Filters: [{ Name: 'network-interface-id', Values: [eniId] }], MaxResults: 5 }),
             )
           ).TrafficMirrorSessions ?? [];
@@ -110,7 +117,7 @@ export async function seedLambdaHandler(event: unknown, context: SeedLambdaConte
         }
         context.log('creating', `Creating TrafficMirrorSession for interface ${eniId}`);
         try {
-          await client.send(
+          await createSession(
             new CreateTrafficMirrorSessionCommand({
               NetworkInterfaceId: eniId,
               TrafficMirrorTargetId: TrafficMirrorTarget,
@@ -128,7 +135,7 @@ export async function seedLambdaHandler(event: unknown, context: SeedLambdaConte
           if (error.name === 'InvalidNetworkInterfaceID.NotFound') {
             context.log('eni-not-present', `Eni not present yet ${eniId}`);
           } else if (error.name === 'NetworkInterfaceNotSupportedException') {
-            await clientEcs.send(
+            await stopTask(
               new StopTaskCommand({
                 cluster: Cluster,
                 task: TaskId,
@@ -143,7 +150,7 @@ export async function seedLambdaHandler(event: unknown, context: SeedLambdaConte
       }
     }
   } finally {
-    client.destroy();
-    clientEcs.destroy();
+    ec2.destroy();
+    ecs.destroy();
   }
 }

@@ -12,10 +12,11 @@ import { reconcile } from '../src/app/reconcile.js';
 import { composeAppDeps } from '../src/aws/compose.js';
 import { QueueDelivery, type QueueDeliveryOptions } from '../src/emulator/event-delivery.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
-import { noMetrics, silentLogger } from '../src/ports/index.js';
+import { MirrorError } from '../src/core/errors.js';
+import { noMetrics, silentLogger, type Ec2Mirroring } from '../src/ports/index.js';
 import { CONSTRUCT_RULE, matches, seedRule } from './event-rules.js';
 import { AsyncLambdaInvoker, LAMBDA_ASYNC_DEFAULTS } from './lambda-async.js';
-import { seedLambdaHandler, type SeedClientSettings, type SeedLogKind } from './seed-lambda.js';
+import { SEED_MAX_ATTEMPTS, seedLambdaHandler, type SeedClientSettings, type SeedLogKind } from './seed-lambda.js';
 
 export interface StrategyWorld {
   readonly emulator: RunningEmulator;
@@ -62,8 +63,8 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 export function seedStrategy(maxConcurrency = LAMBDA_ASYNC_DEFAULTS.maxConcurrency): Strategy {
   return {
     name: 'seed',
-    label: `seed Lambda (port): EventBridge rule lastStatus=ACTIVATING → Lambda async, 1 event/invocation, ≤${maxConcurrency} concurrent, 2 async retries (1 min, 2 min); SDK standard retry, 5 attempts`,
-    settings: { maxConcurrency, asyncRetries: LAMBDA_ASYNC_DEFAULTS.retryDelaysMs.length, sdkRetryMode: 'standard', sdkMaxAttempts: 5 },
+    label: `seed Lambda (port): EventBridge rule lastStatus=ACTIVATING → Lambda async, 1 event/invocation, ≤${maxConcurrency} concurrent, 2 async retries (1 min, 2 min); botocore legacy retry, ${SEED_MAX_ATTEMPTS} attempts, rand × 2^(n−1) s`,
+    settings: { maxConcurrency, asyncRetries: LAMBDA_ASYNC_DEFAULTS.retryDelaysMs.length, sdkRetryMode: 'botocore-legacy', sdkMaxAttempts: SEED_MAX_ATTEMPTS },
     start(world) {
       const logs: Record<string, number> = {};
       const invoker = new AsyncLambdaInvoker<unknown>(
@@ -72,6 +73,7 @@ export function seedStrategy(maxConcurrency = LAMBDA_ASYNC_DEFAULTS.maxConcurren
             env: { TrafficMirrorTarget: world.targetId, TrafficMirrorFilter: world.filterId },
             aws: world.aws,
             log: (kind: SeedLogKind) => increment(logs, kind),
+            retry: { random: Math.random, sleep, onAttempt: (attempt) => increment(logs, attempt === 1 ? 'sdk:calls' : 'sdk:retries') },
           }),
         { ...LAMBDA_ASYNC_DEFAULTS, maxConcurrency },
       );
@@ -115,6 +117,56 @@ export interface OursSettings {
   readonly reconcileEveryMs: number;
   /** MIRROR_RECONCILE_GRACE_SECONDS × 1000: the sweep leaves younger tasks to the event path. */
   readonly reconcileGraceMs: number;
+  /** From the state change to the event in the queue (EventBridge matching and delivery to SQS). */
+  readonly eventBridgeDelayMs?: number;
+  /** From a batch leaving the queue to the handler running (SQS poller, warm Lambda invoke). */
+  readonly lambdaStartMs?: number;
+}
+
+/**
+ * The deployed topology's own delays, which the emulator does not have. Neither EventBridge nor
+ * SQS-to-Lambda documents a latency figure (inferred values, stated as such in
+ * docs/performance.md): half a second from a task's state change to its event in the queue, and
+ * 100 ms for the poller to hand a batch to a warm function. The SQS batching window is modelled
+ * by QueueDelivery itself.
+ */
+export const TOPOLOGY_DELAYS = { eventBridgeDelayMs: 500, lambdaStartMs: 100 } as const;
+
+/**
+ * The EC2 port with its calls counted under `prefix` (event path or sweep), by outcome: the
+ * emulator counts requests (SDK retries included), this says which part of ours asked and why.
+ */
+function countingEc2(ec2: Ec2Mirroring, counts: Record<string, number>, prefix: string): Ec2Mirroring {
+  const outcome = async <T>(name: string, work: Promise<T>): Promise<T> => {
+    increment(counts, `${prefix}:${name}`);
+    try {
+      return await work;
+    } catch (error) {
+      increment(counts, `${prefix}:${name}:${error instanceof MirrorError ? error.kind : 'error'}`);
+      throw error;
+    }
+  };
+  return {
+    findSessionsForEnis: (ids) => outcome('findSessionsForEnis', ec2.findSessionsForEnis(ids)),
+    listSessionsForTarget: (targetId) => {
+      increment(counts, `${prefix}:listSessionsForTarget`);
+      return ec2.listSessionsForTarget(targetId);
+    },
+    createSession: (plan) => outcome('createSession', ec2.createSession(plan)),
+    deleteSession: (sessionId) => outcome('deleteSession', ec2.deleteSession(sessionId)),
+    findSessionsByIds: (ids) => outcome('findSessionsByIds', ec2.findSessionsByIds(ids)),
+    findTargetAndFilter: (targetId, filterId) => outcome('findTargetAndFilter', ec2.findTargetAndFilter(targetId, filterId)),
+    listManagedSessions: () => {
+      increment(counts, `${prefix}:listManagedSessions`);
+      return ec2.listManagedSessions();
+    },
+    modifySession: (sessionId, changes) => outcome('modifySession', ec2.modifySession(sessionId, changes)),
+    describeTargets: (ids) => outcome('describeTargets', ec2.describeTargets(ids)),
+    countSourcesForTargets: (ids) => outcome('countSourcesForTargets', ec2.countSourcesForTargets(ids)),
+    subnetAvailabilityZoneIds: (ids) => outcome('subnetAvailabilityZoneIds', ec2.subnetAvailabilityZoneIds(ids)),
+    primaryNetworkInterfaces: (ids) => outcome('primaryNetworkInterfaces', ec2.primaryNetworkInterfaces(ids)),
+    networkInterfaceTypes: (ids) => outcome('networkInterfaceTypes', ec2.networkInterfaceTypes(ids)),
+  };
 }
 
 /** Warm Lambda containers: one set of deps (clients, limiter, cache) per concurrent invocation. */
@@ -147,7 +199,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
     label:
       `ours: EventBridge rule PENDING/ACTIVATING/RUNNING → SQS → Lambda (batch ${q.batchSize}, window ${q.batchWindowMs / 1000} s, ` +
       `max concurrency ${q.maxConcurrency}, visibility ${q.visibilityTimeoutMs / 1000} s, maxReceiveCount ${q.maxReceiveCount}), ` +
-      `MIRROR_CREATE_RATE ${rate ?? 'unset'} per container; reconcile ${settings.reconcileEveryMs > 0 ? `every ${settings.reconcileEveryMs / 1000} s, grace ${settings.reconcileGraceMs / 1000} s` : 'off'}`,
+      `MIRROR_CREATE_RATE ${rate ?? 'unset'} per container; EventBridge ${settings.eventBridgeDelayMs ?? 0} ms, Lambda start ${settings.lambdaStartMs ?? 0} ms; reconcile ${settings.reconcileEveryMs > 0 ? `every ${settings.reconcileEveryMs / 1000} s, grace ${settings.reconcileGraceMs / 1000} s` : 'off'}`,
     settings: {
       batchSize: q.batchSize,
       batchWindowMs: q.batchWindowMs,
@@ -157,6 +209,8 @@ export function oursStrategy(settings: OursSettings): Strategy {
       createRatePerConsumer: rate ?? null,
       reconcileEveryMs: settings.reconcileEveryMs,
       reconcileGraceMs: settings.reconcileGraceMs,
+      eventBridgeDelayMs: settings.eventBridgeDelayMs ?? 0,
+      lambdaStartMs: settings.lambdaStartMs ?? 0,
     },
     start(world) {
       const env: Record<string, string> = {
@@ -165,18 +219,24 @@ export function oursStrategy(settings: OursSettings): Strategy {
         ...(rate === undefined ? {} : { MIRROR_CREATE_RATE: String(rate) }),
         MIRROR_RECONCILE_GRACE_SECONDS: String(Math.round(settings.reconcileGraceMs / 1000)),
       };
-      const compose = (): AppDeps => composeAppDeps({ env, logger: silentLogger, metrics: noMetrics, aws: world.aws });
-      const containers = new WarmContainers(compose);
+      const portCalls: Record<string, number> = {};
+      const compose = (prefix: string): AppDeps => {
+        const deps = composeAppDeps({ env, logger: silentLogger, metrics: noMetrics, aws: world.aws });
+        return { ...deps, ec2: countingEc2(deps.ec2, portCalls, prefix) };
+      };
+      const containers = new WarmContainers(() => compose('event'));
       const outcomes: Record<string, number> = {};
       const counters = { batches: 0, batchFailures: 0, reconcileRuns: 0, reconcileSkipped: 0, reconcileCreated: 0, reconcileFailures: 0, reconcileErrors: 0 };
       let handling = 0;
 
+      const lambdaStartMs = settings.lambdaStartMs ?? 0;
       const queue = new QueueDelivery(
         (bodies) =>
           containers.use(async (deps) => {
             handling++;
             counters.batches++;
             try {
+              if (lambdaStartMs > 0) await sleep(lambdaStartMs);
               const results = await handleTaskEvents(bodies, deps);
               for (const result of results) {
                 for (const eni of result.enis) increment(outcomes, eni.outcome);
@@ -189,8 +249,19 @@ export function oursStrategy(settings: OursSettings): Strategy {
           }),
         q,
       );
+      const eventBridgeDelayMs = settings.eventBridgeDelayMs ?? 0;
+      const inEventBridge = new Set<NodeJS.Timeout>();
       const unsubscribe = world.emulator.ecs.subscribe((event) => {
-        if (matches(CONSTRUCT_RULE, event)) queue.send(event);
+        if (!matches(CONSTRUCT_RULE, event)) return;
+        if (eventBridgeDelayMs <= 0) {
+          queue.send(event);
+          return;
+        }
+        const timer = setTimeout(() => {
+          inEventBridge.delete(timer);
+          queue.send(event);
+        }, eventBridgeDelayMs);
+        inEventBridge.add(timer);
       });
 
       // The reconcile Lambda is its own container; on-schedule.ts paces it with MIRROR_CREATE_RATE.
@@ -201,7 +272,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
           counters.reconcileSkipped++;
           return;
         }
-        reconcileDeps ??= compose();
+        reconcileDeps ??= compose('sweep');
         const deps = reconcileDeps;
         counters.reconcileRuns++;
         sweep = reconcile(deps, { dryRun: false, ...(deps.config.createRatePerSecond ? { actionsPerSecond: deps.config.createRatePerSecond } : {}) })
@@ -220,7 +291,7 @@ export function oursStrategy(settings: OursSettings): Strategy {
 
       /** QueueDelivery.drained() resolves at once (a microtask) when nothing is queued, in flight or delayed. */
       const queueIdle = () => Promise.race([queue.drained().then(() => true), sleep(0).then(() => false)]);
-      const settled = async () => (await queueIdle()) && sweep === undefined;
+      const settled = async () => inEventBridge.size === 0 && (await queueIdle()) && sweep === undefined;
       return {
         settled,
         quiesce: async (timeoutMs) => {
@@ -238,10 +309,13 @@ export function oursStrategy(settings: OursSettings): Strategy {
             containers: containers.created,
             ...counters,
             ...Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [`eventEni:${k}`, v])),
+            ...portCalls,
           };
         },
         stop: async () => {
           unsubscribe();
+          for (const timer of inEventBridge) clearTimeout(timer);
+          inEventBridge.clear();
           if (schedule) clearInterval(schedule);
           queue.close();
           await until(() => handling === 0 && sweep === undefined, 15_000);

@@ -163,8 +163,13 @@ export interface EcsTrafficMirrorProps {
 
   /**
    * The sweep leaves tasks younger than this to the event path, so that during a burst both do
-   * not spend EC2's 5-creates-a-second budget on the same ENIs (docs/performance.md).
-   * @default Duration.minutes(2)
+   * not spend EC2's 5-creates-a-second budget on the same ENIs (docs/performance.md). It must
+   * outlast the burst: the event path works through N task starts in about (N − 50) / 5 s, and a
+   * sweep that creates sooner creates what the queued events are about to (at 2 minutes, a burst
+   * of 1,000 had 136 creates sent twice and 21 throttled). 15 minutes covers bursts of up to about
+   * 4,500 tasks at the account's full refill (2,700 while another client spends 2 creates/s); the
+   * cost is that an ENI whose event was lost is repaired up to grace + schedule later (20 min).
+   * @default Duration.minutes(15)
    */
   readonly reconcileGrace?: Duration;
 
@@ -180,7 +185,8 @@ export interface EcsTrafficMirrorProps {
    */
   readonly reconcileTimeout?: Duration;
   /**
-   * Memory of both Lambdas, in MB.
+   * Memory of both Lambdas, in MB. The event Lambda peaked at 153 MiB through a burst of 3,000
+   * tasks (docs/performance.md, "Memory of the event Lambda").
    * @default 256
    */
   readonly memorySize?: number;
@@ -305,7 +311,7 @@ export class EcsTrafficMirror extends Construct {
       [ENV.stopMaxPerService]: String(settings.maxStopsPerService),
       [ENV.stopWindowMinutes]: String(settings.stopWindowMinutes),
       [ENV.createRate]: String(EVENT_CREATE_RATE_PER_SECOND),
-      [ENV.reconcileGraceSeconds]: String((props.reconcileGrace ?? Duration.minutes(2)).toSeconds()),
+      [ENV.reconcileGraceSeconds]: String((props.reconcileGrace ?? Duration.minutes(15)).toSeconds()),
       [ENV.powertoolsServiceName]: SERVICE_NAME,
       [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
       // Empty lists are left unset: an unset scope variable means "all".
@@ -465,6 +471,11 @@ export class EcsTrafficMirror extends Construct {
       handler: LAMBDA_HANDLER,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
+      // Sized from `npm run bench -- lambda-memory` (docs/performance.md): the bundled event handler
+      // through a 3,000-task hostile burst, batches of 50, peaked at 153 MiB RSS (heap 38 of
+      // 60 MiB), the same as after 60 tasks: the runtime, SDK and bundle, not the work, set it.
+      // 256 leaves 40% headroom for GC and larger batches; 192 would leave 20%, and Lambda's CPU
+      // share shrinks with memory, which cold init (the first batch's latency) pays for.
       memorySize: options.props.memorySize ?? 256,
       timeout: options.timeout,
       retryAttempts: options.retryAttempts,

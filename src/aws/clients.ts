@@ -4,7 +4,7 @@ import type { AwsTimeouts, Environment, MirrorConfig } from '../config/from-env.
 import type { Clock, Ec2Mirroring, EcsTasks } from '../ports/index.js';
 import { SdkEc2Mirroring } from './ec2-mirroring.js';
 import { createSdkEcsTasks } from './ecs-tasks.js';
-import { RateLimiter } from '../app/rate-limiter.js';
+import { AdaptiveRateLimiter } from '../app/rate-limiter.js';
 
 /** Settings shared by every client; region, endpoint and credentials come from the SDK's own chain. */
 export interface AwsClientSettings {
@@ -61,6 +61,12 @@ function sdkConfig(settings: AwsClientSettings) {
     maxAttempts: settings.maxAttempts,
     // Adaptive mode slows the client down when EC2 throttles instead of retrying at full speed.
     retryMode: 'adaptive' as const,
+    ...httpConfig(settings),
+  };
+}
+
+function httpConfig(settings: AwsClientSettings) {
+  return {
     // Without these a call to an endpoint that accepts the connection and never answers waits
     // forever. This version of the handler only warns when requestTimeout passes unless
     // throwOnRequestTimeout is set; the TimeoutError it then throws is transient to the SDK's
@@ -79,11 +85,20 @@ function sdkConfig(settings: AwsClientSettings) {
 /** EC2's mutating bucket holds ten seconds of its refill (50 at 5/s); a local limiter mirrors that shape. */
 const BURST_SECONDS = 10;
 
+/**
+ * With MIRROR_CREATE_RATE set, creates and deletes are paced by an AdaptiveRateLimiter whose
+ * ceiling is that rate and which slows down at each RequestLimitExceeded: the rate is an upper
+ * bound, and what the account's bucket really has left (another client may spend from it) is
+ * learned from the throttles. Those calls go through a client with the SDK's retry off, so that
+ * every attempt is paced and every throttle is seen; the other calls keep the SDK's adaptive retry.
+ */
 export function createEc2Mirroring(settings: AwsClientSettings, config: MirrorConfig, clock: Clock): Ec2Mirroring {
   const client = new EC2Client(sdkConfig(settings));
-  const createLimiter =
-    config.createRatePerSecond === undefined ? undefined : new RateLimiter(config.createRatePerSecond, Math.max(1, Math.floor(config.createRatePerSecond * BURST_SECONDS)), clock);
-  return new SdkEc2Mirroring(client, createLimiter ? { createLimiter } : {});
+  const rate = config.createRatePerSecond;
+  if (rate === undefined) return new SdkEc2Mirroring(client);
+  const pacer = new AdaptiveRateLimiter({ ceilingPerSecond: rate, burst: Math.max(1, Math.floor(rate * BURST_SECONDS)) }, clock);
+  const mutating = new EC2Client({ ...httpConfig(settings), maxAttempts: 1, retryMode: 'standard' });
+  return new SdkEc2Mirroring(client, { mutations: { pacer, client: mutating, attempts: settings.maxAttempts, clock } });
 }
 
 /**

@@ -17,9 +17,9 @@ import {
 import type { PlannedSession } from '../core/plan.js';
 import { isManagedSession, type MirrorSession } from '../core/session.js';
 import type { SessionChanges } from '../core/session-changes.js';
-import type { Ec2Mirroring, MirrorTarget, MirrorTargetType, TargetAndFilterCheck } from '../ports/index.js';
+import type { MirrorError } from '../core/errors.js';
+import type { Clock, Ec2Mirroring, MirrorTarget, MirrorTargetType, TargetAndFilterCheck } from '../ports/index.js';
 import { toMirrorError } from './error-mapping.js';
-import type { RateLimiter } from '../app/rate-limiter.js';
 
 /** EC2 accepts at most 200 values in one filter; the page size limit is 1000. */
 const MAX_FILTER_VALUES = 200;
@@ -35,10 +35,39 @@ export const SOURCES_PER_INTERFACE_TARGET = 10;
 
 const TARGET_TYPES: ReadonlySet<string> = new Set<MirrorTargetType>(['network-interface', 'network-load-balancer', 'gateway-load-balancer-endpoint']);
 
-export interface Ec2MirroringOptions {
-  /** Paces CreateTrafficMirrorSession calls; none by default. */
-  readonly createLimiter?: RateLimiter;
+/** Paces the mutating calls (create, delete) and learns from EC2's answers how fast they may go. */
+export interface MutationPacer {
+  /** Resolves when one call may be sent. */
+  acquire(): Promise<void>;
+  /** EC2 answered (anything but throttling): the call took a token of the account's bucket. */
+  succeeded(): void;
+  /** EC2 answered RequestLimitExceeded. */
+  throttled(): void;
 }
+
+export interface PacedMutations {
+  readonly pacer: MutationPacer;
+  /**
+   * The client for the mutating calls, with the SDK's retry off (maxAttempts 1): each attempt,
+   * retries included, then goes through the pacer, and each throttle reaches it. Left to the
+   * SDK, a throttled create is retried after the SDK's own backoff, past the pacer, into a bucket
+   * that is empty, so one throttle became several.
+   */
+  readonly client: EC2Client;
+  /** Attempts per mutating call, throttled ones included. */
+  readonly attempts: number;
+  readonly clock: Clock;
+}
+
+export interface Ec2MirroringOptions {
+  /** Paces the mutating calls (create, modify, delete); unpaced (the SDK's retry) by default. */
+  readonly mutations?: PacedMutations;
+}
+
+/** Failures with no EC2 answer, or a 5xx: retried after a short backoff, outside the pacer's say. */
+const TRANSIENT_KINDS: ReadonlySet<MirrorError['kind']> = new Set(['network', 'timeout', 'server-error']);
+const TRANSIENT_BASE_DELAY_MS = 100;
+const TRANSIENT_MAX_DELAY_MS = 5_000;
 
 export class SdkEc2Mirroring implements Ec2Mirroring {
   constructor(
@@ -70,9 +99,8 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
   }
 
   async createSession(plan: PlannedSession): Promise<MirrorSession> {
-    await this.options.createLimiter?.acquire();
-    try {
-      const output = await this.client.send(
+    const output = await this.mutate('CreateTrafficMirrorSession', (client) =>
+      client.send(
         new CreateTrafficMirrorSessionCommand({
           NetworkInterfaceId: plan.networkInterfaceId,
           TrafficMirrorTargetId: plan.targetId,
@@ -89,20 +117,45 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
             },
           ],
         }),
-      );
-      if (!output.TrafficMirrorSession) throw new Error('CreateTrafficMirrorSession returned no session');
-      return toMirrorSession(output.TrafficMirrorSession);
-    } catch (error) {
-      throw toMirrorError(error, 'CreateTrafficMirrorSession');
-    }
+      ),
+    );
+    if (!output.TrafficMirrorSession) throw toMirrorError(new Error('CreateTrafficMirrorSession returned no session'), 'CreateTrafficMirrorSession');
+    return toMirrorSession(output.TrafficMirrorSession);
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    await this.options.createLimiter?.acquire();
-    try {
-      await this.client.send(new DeleteTrafficMirrorSessionCommand({ TrafficMirrorSessionId: sessionId }));
-    } catch (error) {
-      throw toMirrorError(error, 'DeleteTrafficMirrorSession');
+    await this.mutate('DeleteTrafficMirrorSession', (client) => client.send(new DeleteTrafficMirrorSessionCommand({ TrafficMirrorSessionId: sessionId })));
+  }
+
+  /** One mutating call: through the pacer, one attempt at a time, when paced; else the SDK's retry. */
+  private async mutate<T>(action: string, send: (client: EC2Client) => Promise<T>): Promise<T> {
+    const paced = this.options.mutations;
+    if (paced === undefined) {
+      try {
+        return await send(this.client);
+      } catch (error) {
+        throw toMirrorError(error, action);
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      await paced.pacer.acquire();
+      let failure: MirrorError;
+      try {
+        const output = await send(paced.client);
+        paced.pacer.succeeded();
+        return output;
+      } catch (error) {
+        failure = toMirrorError(error, action);
+      }
+      if (failure.kind === 'throttled') paced.pacer.throttled();
+      else if (failure.awsCode !== undefined && !TRANSIENT_KINDS.has(failure.kind)) paced.pacer.succeeded();
+      const again = failure.kind === 'throttled' || TRANSIENT_KINDS.has(failure.kind);
+      if (!again || attempt >= paced.attempts) throw failure;
+      if (failure.kind !== 'throttled') {
+        // Full jitter, as the SDK's own retry: the pacer does not see these.
+        const cap = Math.min(TRANSIENT_MAX_DELAY_MS, TRANSIENT_BASE_DELAY_MS * 2 ** (attempt - 1));
+        await paced.clock.sleep(Math.random() * cap);
+      }
     }
   }
 
@@ -116,12 +169,11 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
   }
 
   async modifySession(sessionId: string, changes: SessionChanges): Promise<MirrorSession> {
-    await this.options.createLimiter?.acquire();
     const removeFields: TrafficMirrorSessionField[] = [];
     if (changes.packetLength === null) removeFields.push('packet-length');
     if (changes.virtualNetworkId === null) removeFields.push('virtual-network-id');
-    try {
-      const output = await this.client.send(
+    const output = await this.mutate('ModifyTrafficMirrorSession', (client) =>
+      client.send(
         new ModifyTrafficMirrorSessionCommand({
           TrafficMirrorSessionId: sessionId,
           TrafficMirrorTargetId: changes.targetId,
@@ -132,12 +184,10 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
           Description: changes.description,
           ...(removeFields.length > 0 ? { RemoveFields: removeFields } : {}),
         }),
-      );
-      if (!output.TrafficMirrorSession) throw new Error('ModifyTrafficMirrorSession returned no session');
-      return toMirrorSession(output.TrafficMirrorSession);
-    } catch (error) {
-      throw toMirrorError(error, 'ModifyTrafficMirrorSession');
-    }
+      ),
+    );
+    if (!output.TrafficMirrorSession) throw toMirrorError(new Error('ModifyTrafficMirrorSession returned no session'), 'ModifyTrafficMirrorSession');
+    return toMirrorSession(output.TrafficMirrorSession);
   }
 
   /** By filter, not by id list: an id that does not exist is left out instead of failing the call. */

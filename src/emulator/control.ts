@@ -27,6 +27,7 @@ const controlSchema = z.strictObject({
       announceActivating: z.boolean().optional(),
       stepDelayMs: z.number().int().min(0).optional(),
       schedulerIntervalMs: z.number().int().min(1).optional(),
+      imagePullMs: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }).optional(),
     })
     .optional(),
 });

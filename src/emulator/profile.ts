@@ -40,6 +40,11 @@ export interface EmulatorTiming {
   readonly stepDelayMs: number;
   /** How often the service scheduler checks desiredCount, in ms. */
   readonly schedulerIntervalMs: number;
+  /**
+   * Time spent in PENDING (the image pull), uniform in [min, max] ms per task, drawn from the
+   * task id (not from the shared random stream, so setting it changes no other draw); unset = stepDelayMs.
+   */
+  readonly imagePullMs?: { readonly min: number; readonly max: number };
 }
 
 export interface EmulatorProfile {

@@ -68,7 +68,7 @@ async function ecs(deps: ServerDeps, target: string, body: string, response: Ser
   const requestId = randomUUID();
   const operation = target.startsWith(ECS_TARGET_PREFIX) ? target.slice(ECS_TARGET_PREFIX.length) : target;
   const fail = (error: ApiError): void => {
-    deps.stats.record('ecs', operation, error.code === 'ThrottlingException');
+    deps.stats.record('ecs', operation, error.code === 'ThrottlingException', error.code);
     sendAwsJson(response, error.httpStatus, { __type: error.code, message: error.message }, requestId, error.code);
   };
   if (!target.startsWith(ECS_TARGET_PREFIX)) {
@@ -129,7 +129,7 @@ async function ec2(
   const input = decodeQuery(params);
   const action = typeof input['Action'] === 'string' ? input['Action'] : '';
   const fail = (error: ApiError, throttled = false): void => {
-    if (action !== '') deps.stats.record('ec2', action, throttled);
+    if (action !== '') deps.stats.record('ec2', action, throttled, error.code);
     sendXml(response, error.httpStatus, ec2ErrorXml(error.code, error.message, requestId), requestId);
   };
   if (action === '') {

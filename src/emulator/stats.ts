@@ -4,6 +4,8 @@ export interface ServiceStats {
   readonly requests: Readonly<Record<string, number>>;
   /** Requests per action answered with a throttling error. */
   readonly throttled: Readonly<Record<string, number>>;
+  /** Requests per action answered with an error, by error code (throttling included). */
+  readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly total: number;
   readonly throttledTotal: number;
 }
@@ -20,10 +22,16 @@ export type StatsService = 'ec2' | 'ecs';
 class ServiceCounter {
   private requests = new Map<string, number>();
   private throttled = new Map<string, number>();
+  private errors = new Map<string, Map<string, number>>();
 
-  record(action: string, throttled: boolean): void {
+  record(action: string, throttled: boolean, errorCode?: string): void {
     this.requests.set(action, (this.requests.get(action) ?? 0) + 1);
     if (throttled) this.throttled.set(action, (this.throttled.get(action) ?? 0) + 1);
+    if (errorCode !== undefined) {
+      const codes = this.errors.get(action) ?? new Map<string, number>();
+      codes.set(errorCode, (codes.get(errorCode) ?? 0) + 1);
+      this.errors.set(action, codes);
+    }
   }
 
   snapshot(): ServiceStats {
@@ -31,6 +39,7 @@ class ServiceCounter {
     return {
       requests: Object.fromEntries(this.requests),
       throttled: Object.fromEntries(this.throttled),
+      errors: Object.fromEntries([...this.errors].map(([action, codes]) => [action, Object.fromEntries(codes)])),
       total: sum(this.requests),
       throttledTotal: sum(this.throttled),
     };
@@ -39,6 +48,7 @@ class ServiceCounter {
   reset(): void {
     this.requests = new Map();
     this.throttled = new Map();
+    this.errors = new Map();
   }
 }
 
@@ -48,8 +58,8 @@ export class StatsRecorder {
     ecs: new ServiceCounter(),
   };
 
-  record(service: StatsService, action: string, throttled: boolean): void {
-    this.services[service].record(action, throttled);
+  record(service: StatsService, action: string, throttled: boolean, errorCode?: string): void {
+    this.services[service].record(action, throttled, errorCode);
   }
 
   snapshot(): EmulatorStats {

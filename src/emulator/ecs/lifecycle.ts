@@ -51,8 +51,16 @@ export class TaskLifecycle {
   }
 
   private scheduleStep(task: TaskRecord): void {
-    const timer = this.timers.after(this.context.timing().stepDelayMs, () => this.step(task));
+    const timer = this.timers.after(this.delayBeforeNextStep(task), () => this.step(task));
     this.steps.set(task, timer);
+  }
+
+  /** stepDelayMs, except in PENDING on the way up: the image pull, when the timing sets one. */
+  private delayBeforeNextStep(task: TaskRecord): number {
+    const timing = this.context.timing();
+    const pull = timing.imagePullMs;
+    if (pull === undefined || task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return timing.stepDelayMs;
+    return pull.min + Math.floor(unitFromId(task.taskId) * Math.max(0, pull.max - pull.min));
   }
 
   private step(task: TaskRecord): void {
@@ -115,6 +123,13 @@ export class TaskLifecycle {
     this.events.announce(task.taskArn, taskStateChangeEvent(task, this.context), task.lastStatus === 'STOPPED');
     this.onChange(task);
   }
+}
+
+/** A number in [0, 1) from a task id (FNV-1a), the same for the same id. */
+function unitFromId(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash / 4294967296;
 }
 
 function stopContainers(task: TaskRecord): void {

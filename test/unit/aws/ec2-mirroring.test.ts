@@ -99,3 +99,47 @@ describe('toMirrorError', () => {
     expect(error.cause).toBe(cause);
   });
 });
+
+describe('SdkEc2Mirroring with paced mutations', () => {
+  function recordingPacer() {
+    const events: string[] = [];
+    return {
+      events,
+      acquire: () => (events.push('acquire'), Promise.resolve()),
+      succeeded: () => void events.push('succeeded'),
+      throttled: () => void events.push('throttled'),
+    };
+  }
+  const clock = { now: () => 0, sleep: () => Promise.resolve() };
+  const created = { TrafficMirrorSession: { TrafficMirrorSessionId: 'tms-1', NetworkInterfaceId: 'eni-1', TrafficMirrorTargetId: options.targetId, TrafficMirrorFilterId: options.filterId, SessionNumber: 1 } };
+
+  it('sends each attempt through the pacer and tells it about every throttle', async () => {
+    // prepare: two throttles, then the session
+    ec2Mock.on(CreateTrafficMirrorSessionCommand).rejectsOnce(awsError('RequestLimitExceeded')).rejectsOnce(awsError('RequestLimitExceeded')).resolves(created);
+    const pacer = recordingPacer();
+    const client = new EC2Client({ region: 'us-east-1', maxAttempts: 1 });
+    const plan = planSessionForEni(parseTaskStateChangeEvent(taskEvent()), 'eni-1', options);
+    // act
+    const session = await new SdkEc2Mirroring(client, { mutations: { pacer, client, attempts: 8, clock } }).createSession(plan);
+    // assess
+    expect(session.sessionId).toBe('tms-1');
+    expect(pacer.events).toEqual(['acquire', 'throttled', 'acquire', 'throttled', 'acquire', 'succeeded']);
+    expect(ec2Mock.commandCalls(CreateTrafficMirrorSessionCommand)).toHaveLength(3);
+  });
+
+  it('gives up after its attempts, and does not retry what is not transient (it took a token: a success to the pacer)', async () => {
+    ec2Mock.on(CreateTrafficMirrorSessionCommand).rejects(awsError('RequestLimitExceeded'));
+    const pacer = recordingPacer();
+    const client = new EC2Client({ region: 'us-east-1', maxAttempts: 1 });
+    const plan = planSessionForEni(parseTaskStateChangeEvent(taskEvent()), 'eni-1', options);
+    const mirroring = new SdkEc2Mirroring(client, { mutations: { pacer, client, attempts: 3, clock } });
+    await expect(mirroring.createSession(plan)).rejects.toMatchObject({ kind: 'throttled' });
+    expect(ec2Mock.commandCalls(CreateTrafficMirrorSessionCommand)).toHaveLength(3);
+
+    ec2Mock.reset();
+    ec2Mock.on(CreateTrafficMirrorSessionCommand).rejects(awsError('NetworkInterfaceNotSupported'));
+    pacer.events.length = 0;
+    await expect(mirroring.createSession(plan)).rejects.toMatchObject({ kind: 'eni-not-supported' });
+    expect(pacer.events).toEqual(['acquire', 'succeeded']);
+  });
+});
