@@ -164,6 +164,8 @@ function countingEc2(ec2: Ec2Mirroring, counts: Record<string, number>, prefix: 
     describeTargets: (ids) => outcome('describeTargets', ec2.describeTargets(ids)),
     countSourcesForTargets: (ids) => outcome('countSourcesForTargets', ec2.countSourcesForTargets(ids)),
     subnetAvailabilityZoneIds: (ids) => outcome('subnetAvailabilityZoneIds', ec2.subnetAvailabilityZoneIds(ids)),
+    primaryNetworkInterfaces: (ids) => outcome('primaryNetworkInterfaces', ec2.primaryNetworkInterfaces(ids)),
+    networkInterfaceTypes: (ids) => outcome('networkInterfaceTypes', ec2.networkInterfaceTypes(ids)),
   };
 }
 

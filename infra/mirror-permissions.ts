@@ -43,6 +43,7 @@ export function eventFunctionStatements(inputs: MirrorPermissionInputs, stopTask
     ...createManagedSessions(inputs),
     ...modifyManagedSessions(inputs),
     describeTasks(inputs),
+    ...hostReads(inputs),
     tagUnsupportedTasks(inputs),
   ];
   if (stopTasks) {
@@ -72,6 +73,29 @@ export function reconcileFunctionStatements(inputs: MirrorPermissionInputs): iam
     }),
     listTasks(inputs),
     describeTasks(inputs),
+    ...hostReads(inputs),
+  ];
+}
+
+/**
+ * Door resolution on EC2 capacity: a task's container instance (its EC2 instance id), the
+ * instance's primary ENI, and whether a task ENI is a branch ENI. The Service Authorization
+ * Reference gives DescribeContainerInstances the resource type container-instance with the
+ * ecs:cluster condition key; EC2's Describe* actions take no resource-level permission ('*').
+ */
+function hostReads(inputs: MirrorPermissionInputs): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DescribeContainerInstancesInScope',
+      actions: ['ecs:DescribeContainerInstances'],
+      resources: [inputs.stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: '*' })],
+      conditions: clusterCondition(inputs),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DescribeInstancesAndInterfaces',
+      actions: ['ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces'],
+      resources: ['*'],
+    }),
   ];
 }
 

@@ -30,6 +30,10 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'ecs:ListTasks on a cluster is authorized against Resource "*" (its only resource type is container-instance); the ecs:cluster condition scopes it to the configured clusters.',
   DescribeTasksInScope:
     'Task IDs are unknown before tasks start; the ecs:cluster condition scopes DescribeTasks to the configured clusters.',
+  DescribeContainerInstancesInScope:
+    'Container instances register at run time, so their IDs are unknown here; the ecs:cluster condition scopes DescribeContainerInstances to the configured clusters.',
+  DescribeInstancesAndInterfaces:
+    'ec2:DescribeInstances and ec2:DescribeNetworkInterfaces support no resource-level permissions; the Service Authorization Reference requires Resource "*". Read to find an instance\'s primary ENI and to tell branch ENIs from task ENIs.',
   ListClusters: 'ecs:ListClusters supports no resource-level permissions; it needs Resource "*".',
   AssumeMemberRole:
     'The hub assumes the member role in every member account, which are known only at run time (MIRROR_MEMBERS); the ARN pattern names the one role, and aws:ResourceOrgID limits it to the organization\'s accounts.',

@@ -14,6 +14,8 @@ import type { EniResult, EventFailure, TaskEventResult } from './results.js';
 import { verifyWithEcs, type Verification } from './verify-with-ecs.js';
 import type { KnownEni } from './known-sessions.js';
 import { availabilityZoneIdsOf, poolLoads } from './decision-inputs.js';
+import { doorOf, withDoors } from '../core/door.js';
+import { gatherHostFacts, unsupportedHosts } from './host-facts.js';
 
 export interface HandleTaskEventsOptions {
   /**
@@ -53,7 +55,12 @@ export async function handleTaskEvents(
   options: HandleTaskEventsOptions = {},
 ): Promise<TaskEventResult[]> {
   const deadline = new Deadline(deps.clock, options.deadline);
-  const parsed = rawEvents.map(parseOrFailure);
+  const parsedRaw = rawEvents.map(parseOrFailure);
+  // Bridge/host tasks have no ENI of their own and awsvpc tasks on instances may have a branch
+  // ENI: their doors are resolved once for the batch, on the events and on ECS's answers alike.
+  const facts = await gatherHostFacts(parsedRaw.flatMap((p) => (p.ok && MIRRORABLE_TASK_STATUSES.has(p.task.lastStatus) ? [p.task] : [])), deps);
+  const resolve = (task: TaskSnapshot) => withDoors(task, facts);
+  const parsed = parsedRaw.map((p): Parsed => (p.ok ? { ok: true, task: resolve(p.task) } : p));
   const snapshots = parsed.flatMap((p) => (p.ok ? [p.task] : []));
   const latest = latestByTask(snapshots);
 
@@ -79,6 +86,7 @@ export async function handleTaskEvents(
     toVerify.map((task) => ({ event: task, eniIds: pendingOf.get(task) ?? [] })),
     deps,
     deadline,
+    resolve,
   );
 
   const candidates = new Map<string, Candidate>();
@@ -195,6 +203,7 @@ async function mirrorCandidates(
   const { sessions, zones, loads } = seen;
   const byEni = new Map<string, MirrorSession[]>();
   for (const session of sessions) byEni.set(session.networkInterfaceId, [...(byEni.get(session.networkInterfaceId) ?? []), session]);
+  const hosts = unsupportedHosts(deps);
   const decisions = decideAll(
     unknown.map(({ task, networkInterfaceId }) => {
       const availabilityZoneId = zones.get(networkInterfaceId);
@@ -205,6 +214,7 @@ async function mirrorCandidates(
         sessionsOnEni: byEni.get(networkInterfaceId) ?? [],
         rules: deps.config.rules,
         defaults: deps.config.session,
+        door: doorOf(task, networkInterfaceId, hosts),
       };
     }),
     loads,

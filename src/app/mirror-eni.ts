@@ -8,6 +8,7 @@ import { METRIC, forEachLimited, type AppDeps } from './deps.js';
 import { ABANDONED, type Abandoned } from './deadline.js';
 import type { EniResult } from './results.js';
 import { handleUnsupportedEni } from './unsupported-eni.js';
+import { rememberUnsupportedHost } from './host-facts.js';
 import { ECS_MISSING } from '../core/verify-event.js';
 
 /**
@@ -28,6 +29,10 @@ export async function mirrorEni(task: TaskSnapshot, networkInterfaceId: string, 
       };
     case 'excluded':
       return { networkInterfaceId, outcome: 'excluded', reason: decision.reason };
+    case 'unsupported':
+      // Known before any call (a branch ENI, a host that failed before): no create, no tag, no stop.
+      deps.metrics.count(METRIC.eniUnsupported);
+      return { networkInterfaceId, outcome: 'unsupported', reason: decision.reason };
     case 'blocked':
       // Not an error to retry: nothing changes until someone adds a target (or a foreign session
       // goes); the metric alarms, and the next sweep tries again on its own schedule.
@@ -55,7 +60,10 @@ async function withErrorPolicy(task: TaskSnapshot, networkInterfaceId: string, d
   } catch (error) {
     if (!(error instanceof MirrorError)) throw error;
     const outcome = classifyError(error.kind);
-    if (outcome === 'unsupported') return handleUnsupportedEni(task, networkInterfaceId, deps);
+    if (outcome === 'unsupported') {
+      rememberUnsupportedHost(deps, task, networkInterfaceId);
+      return handleUnsupportedEni(task, networkInterfaceId, deps);
+    }
     if (error.kind === 'eni-not-found' && (await taskHasStopped(task, deps))) {
       return { networkInterfaceId, outcome: 'skipped-status', reason: 'task stopped before its ENI could be mirrored' };
     }

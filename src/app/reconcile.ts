@@ -17,6 +17,10 @@ import { mirrorEnisVerified, type EniToMirror, type MirrorAttempt } from './mirr
 import { availabilityZoneIdsOf, poolLoads } from './decision-inputs.js';
 import type { EniDecision } from '../core/decide.js';
 import { RateLimiter } from './rate-limiter.js';
+import { withDoors } from '../core/door.js';
+import { isInstanceSession } from '../core/reconcile.js';
+import { CLUSTER_TAG, CONTAINER_INSTANCE_TAG } from '../contract/tags.js';
+import { gatherHostFacts, unsupportedHosts } from './host-facts.js';
 import type { EniResult } from './results.js';
 
 export interface SweepProgress {
@@ -137,7 +141,11 @@ const DEFAULT_ACTIONS_PER_SECOND = 5;
  */
 export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<ReconcileReport> {
   const sessions = await listOurSessions(deps, options);
-  const listing = await listRunningTasks(deps, options);
+  const listed = await listRunningTasks(deps, options);
+  // The doors of tasks on EC2 capacity (instance ENI, branch ENI), and what ECS says of the
+  // instances our instance sessions name: read once for the sweep.
+  const facts = await gatherHostFacts(listed.tasks, deps, instancesOfSessions(sessions));
+  const listing = { ...listed, tasks: listed.tasks.map((task) => withDoors(task, facts)) };
   // Sessions whose task was not listed: ask ECS about that very task before deciding anything.
   const lookups = tasksToLookUp({
     tasks: listing.tasks,
@@ -162,6 +170,9 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     graceMs: deps.config.reconcileGraceSeconds * 1000,
     now: deps.clock.now(),
     maxDeletePercent: options.maxDeletePercent ?? deps.config.reconcileMaxDeletePercent,
+    containerInstances: facts.containerInstances,
+    missingInstances: facts.missingInstances,
+    unsupportedHosts: unsupportedHosts(deps),
     ...(listing.sweptClusters ? { sweptClusters: listing.sweptClusters } : {}),
   };
   const first = planReconcile(input);
@@ -430,6 +441,19 @@ async function createAndModify(
   ];
   if (items.length === 0) return new Map();
   return mirrorEnisVerified(items, deps, { concurrency: ACTION_CONCURRENCY, beforeCreate: () => limiter.acquire(), afterEach: progressed });
+}
+
+/** The container instances our instance sessions name, by cluster (from the cluster tag). */
+function instancesOfSessions(sessions: readonly MirrorSession[]): Map<string, string[]> {
+  const byCluster = new Map<string, string[]>();
+  for (const session of sessions) {
+    const arn = session.tags[CONTAINER_INSTANCE_TAG];
+    const cluster = session.tags[CLUSTER_TAG];
+    // A value cut to EC2's 256 characters is no ARN to ask about: that session stays unverified.
+    if (!isInstanceSession(session) || arn === undefined || cluster === undefined || !arn.startsWith('arn:') || arn.includes('…')) continue;
+    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), arn]);
+  }
+  return byCluster;
 }
 
 function stateAfter(task: TaskSnapshot, eniId: string, result: EniResult): EniStatus {

@@ -26,6 +26,8 @@ export async function verifyWithEcs(
   events: readonly EventToVerify[],
   deps: AppDeps,
   deadline: Deadline,
+  /** Marks the doors of ECS's snapshot (instance ENI, branch) as the events' were marked, before judging. */
+  resolve: (task: TaskSnapshot) => TaskSnapshot = (task) => task,
 ): Promise<Map<TaskSnapshot, Verification>> {
   const verifications = new Map<TaskSnapshot, Verification>();
   if (events.length === 0) return verifications;
@@ -61,7 +63,7 @@ export async function verifyWithEcs(
           const id = taskIdOf(arn);
           const task = outcome.tasks.find((t) => t.taskArn === arn || t.taskId === id);
           const failure = outcome.failures.find((f) => f.arn === arn || taskIdOf(f.arn) === id);
-          if (task) answers.set(arn, { kind: 'described', task });
+          if (task) answers.set(arn, { kind: 'described', task: resolve(task) });
           else answers.set(arn, { kind: 'failed', reason: failure?.reason ?? 'NOT_ANSWERED', ...(failure?.detail ? { detail: failure.detail } : {}) });
         }
       }

@@ -1,6 +1,8 @@
 import {
   CreateTrafficMirrorSessionCommand,
   DeleteTrafficMirrorSessionCommand,
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   DescribeTrafficMirrorFiltersCommand,
   DescribeTrafficMirrorTargetsCommand,
@@ -237,6 +239,52 @@ export class SdkEc2Mirroring implements Ec2Mirroring {
       throw toMirrorError(error, 'DescribeSubnets');
     }
     return zones;
+  }
+
+  async primaryNetworkInterfaces(instanceIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const unique = [...new Set(instanceIds)];
+    const primary = new Map<string, string>();
+    try {
+      for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
+        // A filter, not InstanceIds: an instance terminated meanwhile is left out instead of failing the call.
+        let token: string | undefined;
+        do {
+          const output = await this.client.send(
+            new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: unique.slice(start, start + MAX_FILTER_VALUES) }], ...(token ? { NextToken: token } : {}) }),
+          );
+          for (const instance of (output.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+            const eni = (instance.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
+            if (instance.InstanceId !== undefined && eni?.NetworkInterfaceId !== undefined) primary.set(instance.InstanceId, eni.NetworkInterfaceId);
+          }
+          token = output.NextToken;
+        } while (token);
+      }
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeInstances');
+    }
+    return primary;
+  }
+
+  async networkInterfaceTypes(networkInterfaceIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const unique = [...new Set(networkInterfaceIds)];
+    const types = new Map<string, string>();
+    try {
+      for (let start = 0; start < unique.length; start += MAX_FILTER_VALUES) {
+        let token: string | undefined;
+        do {
+          const output = await this.client.send(
+            new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: unique.slice(start, start + MAX_FILTER_VALUES) }], ...(token ? { NextToken: token } : {}) }),
+          );
+          for (const eni of output.NetworkInterfaces ?? []) {
+            if (eni.NetworkInterfaceId !== undefined) types.set(eni.NetworkInterfaceId, eni.InterfaceType ?? 'interface');
+          }
+          token = output.NextToken;
+        } while (token);
+      }
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeNetworkInterfaces');
+    }
+    return types;
   }
 
   private async *pages(filters: Filter[]): AsyncIterable<MirrorSession[]> {

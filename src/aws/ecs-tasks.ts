@@ -1,4 +1,5 @@
 import {
+  DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ECSClient,
   StopTaskCommand,
@@ -10,7 +11,7 @@ import {
 import { InvalidEventError, MirrorError } from '../core/errors.js';
 import { parseTaskDetail } from '../core/event.js';
 import { DESCRIBE_TASKS_LIMIT, taskIdOf, type TaskSnapshot } from '../core/task.js';
-import type { DescribedTasks, EcsTasks, TaskLookupFailure } from '../ports/index.js';
+import type { DescribedContainerInstances, DescribedTasks, EcsTasks, TaskLookupFailure } from '../ports/index.js';
 import { toMirrorError } from './error-mapping.js';
 
 /** The adapter over a client of its own (`lazyEcsTasks` creates it at first use). */
@@ -80,6 +81,33 @@ export class SdkEcsTasks implements EcsTasks {
       );
     } catch (error) {
       throw toMirrorError(error, 'TagResource');
+    }
+  }
+
+  async describeContainerInstances(cluster: string, containerInstanceArns: readonly string[]): Promise<DescribedContainerInstances> {
+    if (containerInstanceArns.length === 0) return { instances: [], missing: [] };
+    if (containerInstanceArns.length > DESCRIBE_TASKS_LIMIT) throw new MirrorError('invalid-parameter', `DescribeContainerInstances takes at most ${DESCRIBE_TASKS_LIMIT} instances`);
+    try {
+      const output = await this.client.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [...containerInstanceArns] }));
+      return {
+        instances: (output.containerInstances ?? []).flatMap((ci) =>
+          ci.containerInstanceArn === undefined
+            ? []
+            : [
+                {
+                  containerInstanceArn: ci.containerInstanceArn,
+                  status: ci.status ?? 'UNKNOWN',
+                  ...(ci.ec2InstanceId === undefined ? {} : { ec2InstanceId: ci.ec2InstanceId }),
+                  ...(ci.runningTasksCount === undefined ? {} : { runningTasksCount: ci.runningTasksCount }),
+                  ...(ci.pendingTasksCount === undefined ? {} : { pendingTasksCount: ci.pendingTasksCount }),
+                },
+              ],
+        ),
+        // Only MISSING is ECS's word that the instance is gone; any other failure says nothing.
+        missing: (output.failures ?? []).flatMap((f) => (f.reason === 'MISSING' && f.arn !== undefined ? [f.arn] : [])),
+      };
+    } catch (error) {
+      throw toMirrorError(error, 'DescribeContainerInstances');
     }
   }
 }

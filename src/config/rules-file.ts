@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { CLUSTER_ARN_PATTERN, ECS_NAME_PATTERN, FILTER_ID_PATTERN, LAUNCH_TYPES, TARGET_ID_PATTERN } from '../contract/ids.js';
 import { PACKET_LENGTH_RANGE, SESSION_NUMBER_RANGE, VIRTUAL_NETWORK_ID_RANGE } from '../contract/limits.js';
-import type { MirrorRule } from '../core/rules.js';
+import { HOST_NETWORK_TASKS, type MirrorRule } from '../core/rules.js';
 
 /** AZ ids as EC2 reports them: `use1-az1`, and Local Zones' `use1-bos1-az1`. */
 const AZ_ID_PATTERN = /^[a-z]{2,5}[0-9]+(-[a-z]+[0-9]+)?-az[0-9]+$/;
@@ -38,6 +38,7 @@ const ruleSchema = z
     sessionNumber: z.optional(integer(SESSION_NUMBER_RANGE)),
     packetLength: z.optional(integer(PACKET_LENGTH_RANGE)),
     virtualNetworkId: z.optional(integer(VIRTUAL_NETWORK_ID_RANGE)),
+    hostNetworkTasks: z.optional(z.enum(HOST_NETWORK_TASKS)),
   })
   .check(z.refine((rule) => rule.targetId === undefined || rule.targetIds === undefined, 'sets both targetId and targetIds: set one'));
 

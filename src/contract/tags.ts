@@ -28,3 +28,12 @@ export const LAST_STOP_TASK_TAG = `${TAG_KEY_PREFIX}last-stop`;
  */
 export const OPT_OUT_TASK_TAG = `${TAG_KEY_PREFIX}mirror`;
 export const OPT_OUT_TASK_TAG_VALUE = 'false';
+/**
+ * What a session of ours mirrors: absent for a task's own ENI; `instance` for a container
+ * instance's primary ENI, which carries the traffic of every bridge/host task on it (and the
+ * instance's own): one such session per instance, whatever the number of tasks.
+ */
+export const SOURCE_KIND_TAG = `${TAG_KEY_PREFIX}source`;
+export const INSTANCE_SOURCE = 'instance';
+/** The container instance ARN of an instance session: the sweep asks ECS about that instance before deleting it. */
+export const CONTAINER_INSTANCE_TAG = `${TAG_KEY_PREFIX}container-instance`;

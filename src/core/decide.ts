@@ -1,5 +1,6 @@
 import { PACKET_LENGTH_RANGE, SESSION_NUMBER_RANGE } from '../contract/limits.js';
-import { planSessionForEni, type PlannedSession, type SessionOptions } from './plan.js';
+import { BRANCH_ENI_REASON } from './door.js';
+import { planInstanceSession, planSessionForEni, type InstanceSource, type PlannedSession, type SessionOptions } from './plan.js';
 import { ruleFor, type DesiredSession, type MirrorRule } from './rules.js';
 import { isManagedSession, type MirrorSession } from './session.js';
 import type { SessionChanges } from './session-changes.js';
@@ -27,6 +28,16 @@ export interface DecideInput {
   readonly defaults: SessionOptions;
   /** Loads of pool targets; a target not in it counts as empty and unlimited. */
   readonly loads?: TargetLoads;
+  /** The door this ENI is (core/door.ts); absent = the task's own ENI. */
+  readonly door?: EniDoor;
+}
+
+export interface EniDoor {
+  readonly kind: 'task-eni' | 'instance-eni' | 'branch';
+  /** Set for instance ENIs (and for task ENIs on container instances): the host. */
+  readonly instance?: InstanceSource;
+  /** Why the host is known not to mirror (an earlier NetworkInterfaceNotSupported on it): no create is tried. */
+  readonly hostUnsupported?: string;
 }
 
 export type BlockedCause = 'pool-full' | 'sessions-per-eni' | 'no-target';
@@ -49,6 +60,8 @@ export type EniDecision =
       readonly toDelete: readonly MirrorSession[];
     }
   | { readonly kind: 'excluded'; readonly rule: string; readonly reason: string; readonly toDelete: readonly MirrorSession[] }
+  /** EC2 cannot mirror this ENI (a branch ENI, a host known not to mirror): reported, no create tried. */
+  | { readonly kind: 'unsupported'; readonly rule: string; readonly reason: string; readonly toDelete: readonly MirrorSession[] }
   | { readonly kind: 'blocked'; readonly rule: string; readonly cause: BlockedCause; readonly reason: string; readonly toDelete: readonly MirrorSession[] };
 
 /**
@@ -66,6 +79,12 @@ export function decide(input: DecideInput): EniDecision {
   if (verdict.kind === 'excluded') return { kind: 'excluded', rule: verdict.rule, reason: verdict.reason, toDelete: ours };
   if (verdict.kind === 'no-target') return { kind: 'blocked', rule: verdict.rule, cause: 'no-target', reason: verdict.reason, toDelete: surplus(ours, undefined) };
   const { desired, rule } = verdict;
+  const door = input.door;
+  if (door?.kind === 'instance-eni' && verdict.hostNetworkTasks === 'skip') {
+    return { kind: 'excluded', rule, reason: `${rule} sets hostNetworkTasks: skip (bridge/host task, no ENI of its own)`, toDelete: ours };
+  }
+  if (door?.kind === 'branch') return { kind: 'unsupported', rule, reason: BRANCH_ENI_REASON, toDelete: [] };
+  if (door?.hostUnsupported !== undefined && ours.length === 0) return { kind: 'unsupported', rule, reason: door.hostUnsupported, toDelete: [] };
 
   const sessionNumber = freeSessionNumber(desired.sessionNumber, foreign);
   const kept = keptSession(ours, desired, sessionNumber);
@@ -95,7 +114,12 @@ export function decide(input: DecideInput): EniDecision {
   }
   const targetId = leastLoaded(desired.pool, input.loads);
   if (targetId === undefined) return { kind: 'blocked', rule, cause: 'pool-full', reason: poolFullReason(desired.pool, input.loads), toDelete: [] };
-  return { kind: 'create', rule, plan: planSessionForEni(input.task, input.networkInterfaceId, optionsOf(desired, targetId, sessionNumber)), toDelete: [] };
+  const options = optionsOf(desired, targetId, sessionNumber);
+  const plan =
+    door?.kind === 'instance-eni' && door.instance !== undefined
+      ? planInstanceSession(input.task.clusterName, input.networkInterfaceId, door.instance, options)
+      : planSessionForEni(input.task, input.networkInterfaceId, options);
+  return { kind: 'create', rule, plan, toDelete: [] };
 }
 
 /** The lowest free session number at or above the preferred one, so a foreign session keeps its slot. */

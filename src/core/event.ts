@@ -65,6 +65,7 @@ const detailSchema = z.looseObject({
   stoppedReason: optionalString,
   stoppedAt: z.nullish(timestampSchema),
   createdAt: z.nullish(timestampSchema),
+  containerInstanceArn: optionalString,
 });
 
 /** Checked only for ENI attachments, so an odd EBS or Service Connect attachment cannot fail a task. */
@@ -209,6 +210,7 @@ export function parseTaskDetail(detail: unknown, label = 'detail'): TaskSnapshot
     ...optional('stoppedReason', task.stoppedReason),
     ...optional('stoppedAt', task.stoppedAt),
     ...optional('createdAt', task.createdAt),
+    ...optional('containerInstanceArn', task.containerInstanceArn),
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CONTAINER_INSTANCE_TAG, INSTANCE_SOURCE, SOURCE_KIND_TAG } from '../contract/tags.js';
 import { CLUSTER_TAG, ENI_TAG, MANAGED_TAG, TASK_ARN_TAG } from './session.js';
 import type { TaskSnapshot } from './task.js';
 
@@ -71,6 +72,41 @@ export function planSessionForEni(task: TaskSnapshot, networkInterfaceId: string
     ...(options.virtualNetworkId === undefined ? {} : { virtualNetworkId: options.virtualNetworkId }),
     ...(options.packetLength === undefined ? {} : { packetLength: options.packetLength }),
     description,
+    tags,
+    clientToken: clientTokenFor(networkInterfaceId, options),
+  };
+}
+
+/** The container instance whose primary ENI an instance session mirrors. */
+export interface InstanceSource {
+  readonly containerInstanceArn: string;
+  readonly instanceId?: string;
+}
+
+/**
+ * The session of a container instance's primary ENI: it carries every bridge/host task on the
+ * instance, so it names the instance, not a task — every task on the instance plans the very same
+ * session (same tags, same client token), and the sweep keeps it while any of them runs.
+ */
+export function planInstanceSession(clusterName: string, networkInterfaceId: string, instance: InstanceSource, options: SessionOptions): PlannedSession {
+  const label = instance.instanceId ?? instance.containerInstanceArn.slice(instance.containerInstanceArn.lastIndexOf('/') + 1);
+  const tags: Record<string, string> = {
+    ...options.extraTags,
+    Name: fitTagValue(`ecs-traffic-mirror ${clusterName}/instance ${label}`),
+    [MANAGED_TAG]: 'true',
+    [SOURCE_KIND_TAG]: INSTANCE_SOURCE,
+    [CONTAINER_INSTANCE_TAG]: fitTagValue(instance.containerInstanceArn),
+    [CLUSTER_TAG]: clusterName,
+    [ENI_TAG]: networkInterfaceId,
+  };
+  return {
+    networkInterfaceId,
+    targetId: options.targetId,
+    filterId: options.filterId,
+    sessionNumber: options.sessionNumber,
+    ...(options.virtualNetworkId === undefined ? {} : { virtualNetworkId: options.virtualNetworkId }),
+    ...(options.packetLength === undefined ? {} : { packetLength: options.packetLength }),
+    description: `Mirror of ECS container instance ${clusterName}/${label} (${networkInterfaceId}, the whole instance) by ecs-traffic-mirror`.slice(0, MAX_DESCRIPTION),
     tags,
     clientToken: clientTokenFor(networkInterfaceId, options),
   };

@@ -1,6 +1,8 @@
 import type { PlannedSession, SessionOptions } from './plan.js';
 import { ECS_NAME_PATTERN } from '../contract/ids.js';
 import { decide, loadsAfter, type BlockedCause, type TargetLoads } from './decide.js';
+import { doorOf, unsupportedHostReason, type ContainerInstanceFact } from './door.js';
+import { CONTAINER_INSTANCE_TAG, INSTANCE_SOURCE, SOURCE_KIND_TAG } from '../contract/tags.js';
 import type { MirrorRule } from './rules.js';
 import { checkScope, type ScopeConfig } from './scope.js';
 import { CLUSTER_TAG, isManagedSession, TASK_ARN_TAG, UNSUPPORTED_TASK_TAG, type MirrorSession } from './session.js';
@@ -57,6 +59,15 @@ export interface ReconcileInput {
    * none is made (see `holdMassDeletes`). Absent = no breaker.
    */
   readonly maxDeletePercent?: number;
+  /**
+   * What ECS said in this sweep about the container instances of the listed tasks and of our
+   * instance sessions; an instance asked about and not described is in `missingInstances`.
+   */
+  readonly containerInstances?: ReadonlyMap<string, ContainerInstanceFact>;
+  /** Container instances ECS answered MISSING for: they left the cluster. */
+  readonly missingInstances?: ReadonlySet<string>;
+  /** Container instances known not to mirror (this process's memory), with why. */
+  readonly unsupportedHosts?: ReadonlyMap<string, string>;
 }
 
 /** A task asked about and not described: ECS's reason (`MISSING`) or `NOT_ANSWERED`. */
@@ -169,7 +180,10 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
         }
         continue;
       }
-      if (owners.has(eniId)) continue;
+      // Every bridge/host task on an instance claims its primary ENI: any one in scope and running keeps it.
+      const claimed = owners.get(eniId);
+      if (claimed !== undefined && !(eni.door === 'instance-eni' && claimed.state !== 'wanted')) continue;
+      if (claimed !== undefined) owners.delete(eniId);
       if (scope === undefined) owners.set(eniId, { state: 'not-running', task });
       else if (!scope.inScope) owners.set(eniId, { state: 'out-of-scope', task, reason: scope.reason });
       else if (eni.status === ATTACHED) owners.set(eniId, { state: 'wanted', task });
@@ -218,7 +232,8 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
         reason: doubt,
       }));
     }
-    const deleteReason = owner === undefined ? reasonToDeleteUnowned(session, describedByArn) : reasonToDelete(owner);
+    const deleteReason =
+      owner !== undefined ? reasonToDelete(owner) : isInstanceSession(session) ? reasonToDeleteInstanceSession(session, tasks, input) : reasonToDeleteUnowned(session, describedByArn);
     if (deleteReason === undefined && owner === undefined) {
       findings.push(keyed(taskKey, session.networkInterfaceId, {
         kind: 'unverified',
@@ -236,6 +251,8 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
     addOnEni(session);
   }
 
+  const unsupportedHosts = unsupportedHostsOf(tasks, input.unsupportedHosts);
+  const taggedUnsupported = new Set(tasks.flatMap((t) => [...unsupportedEnis(t)]));
   let loads: TargetLoads = input.loads ?? new Map();
   for (const [eniId, owner] of [...owners].sort(([a], [b]) => compare(owners.get(a)?.task.taskArn ?? '', owners.get(b)?.task.taskArn ?? '') || compare(a, b))) {
     if (owner.state !== 'wanted') continue;
@@ -251,6 +268,7 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       rules: input.rules ?? [],
       defaults: options,
       loads,
+      door: doorOf(task, eniId, unsupportedHosts),
     });
     const at = <T>(value: T, tiebreak = ''): Keyed<T> => keyed(task.taskArn, eniId, value, tiebreak);
     const where = { taskArn: task.taskArn, networkInterfaceId: eniId };
@@ -272,11 +290,15 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       case 'excluded':
         findings.push(at<ReconcileFinding>({ kind: 'excluded', ...where, reason: decision.reason }));
         break;
+      case 'unsupported':
+        findings.push(at<ReconcileFinding>({ kind: 'unsupported', ...where, reason: decision.reason }));
+        break;
       case 'blocked':
         findings.push(at<ReconcileFinding>({ kind: 'blocked', ...where, cause: decision.cause, reason: decision.reason }));
         break;
       case 'create':
-        if (unsupportedEnis(task).has(eniId)) {
+        // An instance ENI is tagged on whichever of its tasks tried first.
+        if (unsupportedEnis(task).has(eniId) || (eni.door === 'instance-eni' && taggedUnsupported.has(eniId))) {
           findings.push(at<ReconcileFinding>({ kind: 'unsupported', ...where, reason: `task is tagged ${UNSUPPORTED_TASK_TAG}: this ENI cannot be mirrored` }));
           continue;
         }
@@ -356,11 +378,52 @@ function reasonToDeleteUnowned(session: MirrorSession, describedByArn: ReadonlyM
   return `${DELETE_REASON_NOT_RUNNING} (task ${task.taskId} is ${task.lastStatus} with other ENIs)`;
 }
 
+export function isInstanceSession(session: MirrorSession): boolean {
+  return session.tags[SOURCE_KIND_TAG] === INSTANCE_SOURCE;
+}
+
+/** Statuses of a container instance that still runs tasks; any other is on its way out of the cluster. */
+const INSTANCE_IN_CLUSTER: ReadonlySet<string> = new Set(['ACTIVE', 'DRAINING', 'REGISTERING']);
+
+/**
+ * An instance session whose ENI no running in-scope bridge/host task claims. Deleted only on
+ * ECS's word about that instance in this sweep: it left the cluster (MISSING, or deregistering /
+ * inactive), or it is in a cluster listed whole and ECS's own count of its tasks equals the tasks
+ * the listing found on it — so none of them, running and in scope, uses its ENI any more.
+ */
+function reasonToDeleteInstanceSession(session: MirrorSession, tasks: readonly TaskSnapshot[], input: ReconcileInput): string | undefined {
+  const arn = session.tags[CONTAINER_INSTANCE_TAG];
+  if (arn === undefined) return undefined;
+  if (input.missingInstances?.has(arn)) return `container instance ${lastPathSegment(arn)} left the cluster (ECS: MISSING)`;
+  const instance = input.containerInstances?.get(arn);
+  if (instance === undefined) return undefined;
+  if (!INSTANCE_IN_CLUSTER.has(instance.status)) return `container instance ${lastPathSegment(arn)} is ${instance.status}: it left the cluster`;
+  const cluster = session.tags[CLUSTER_TAG] ?? '';
+  if ((input.unlistedClusters ?? []).some((c) => clusterNameOf(c.cluster) === cluster)) return undefined;
+  if (input.sweptClusters !== undefined && !input.sweptClusters.map(clusterNameOf).includes(cluster)) return undefined;
+  const onInstance = tasks.filter((t) => t.containerInstanceArn === arn && isRunningTask(t)).length;
+  const counted = (instance.runningTasksCount ?? -1) + (instance.pendingTasksCount ?? 0);
+  if (counted !== onInstance) return undefined;
+  return `no running in-scope bridge/host task is left on container instance ${lastPathSegment(arn)}`;
+}
+
+/** Hosts known not to mirror: this process's memory, and instances one of whose tasks we tagged unsupported. */
+function unsupportedHostsOf(tasks: readonly TaskSnapshot[], remembered: ReadonlyMap<string, string> | undefined): Map<string, string> {
+  const hosts = new Map(remembered ?? []);
+  for (const task of tasks) {
+    if (task.containerInstanceArn !== undefined && unsupportedEnis(task).size > 0 && !hosts.has(task.containerInstanceArn)) {
+      hosts.set(task.containerInstanceArn, unsupportedHostReason(task.containerInstanceArn));
+    }
+  }
+  return hosts;
+}
+
 function whyUnverified(session: MirrorSession, input: ReconcileInput): string {
   const taskArn = session.tags[TASK_ARN_TAG];
   const cluster = session.tags[CLUSTER_TAG];
   const unlisted = (input.unlistedClusters ?? []).find((c) => cluster !== undefined && clusterNameOf(c.cluster) === cluster);
   if (unlisted !== undefined) return `cluster '${cluster ?? ''}' could not be listed (${unlisted.reason}); session kept`;
+  if (isInstanceSession(session)) return `ECS said nothing certain about container instance ${lastPathSegment(session.tags[CONTAINER_INSTANCE_TAG] ?? '(no tag)')} and its tasks in this sweep; session kept`;
   if (taskArn === undefined) return 'session has no task ARN tag, so ECS cannot be asked about its task; session kept';
   const problem = (input.unanswered ?? []).find((p) => p.arn === taskArn || lastPathSegment(p.arn) === lastPathSegment(taskArn));
   if (problem !== undefined) return `DescribeTasks did not describe task ${lastPathSegment(taskArn)} (${problem.reason}); session kept`;

@@ -30,13 +30,22 @@ export interface MirrorRule {
   readonly sessionNumber?: number;
   readonly packetLength?: number;
   readonly virtualNetworkId?: number;
+  /**
+   * Bridge and host tasks, which have no ENI of their own: `instance-eni` (default) mirrors their
+   * container instance's primary ENI — the whole instance's traffic, one session per instance;
+   * `skip` leaves them unmirrored (reported `excluded`).
+   */
+  readonly hostNetworkTasks?: HostNetworkTasks;
 }
+
+export const HOST_NETWORK_TASKS = ['instance-eni', 'skip'] as const;
+export type HostNetworkTasks = (typeof HOST_NETWORK_TASKS)[number];
 
 /** What the rules want for one ENI. `rule` names the deciding rule for reports (`rules[2]`, `defaults`). */
 export type RuleVerdict =
   | { readonly kind: 'excluded'; readonly rule: string; readonly reason: string }
   | { readonly kind: 'no-target'; readonly rule: string; readonly reason: string }
-  | { readonly kind: 'mirror'; readonly rule: string; readonly desired: DesiredSession };
+  | { readonly kind: 'mirror'; readonly rule: string; readonly desired: DesiredSession; readonly hostNetworkTasks: HostNetworkTasks };
 
 /** The session an ENI should have: any target of `pool`, and these settings. */
 export interface DesiredSession {
@@ -80,6 +89,7 @@ export function ruleFor(subject: RuleSubject, rules: readonly MirrorRule[], defa
   return {
     kind: 'mirror',
     rule: name,
+    hostNetworkTasks: rule.hostNetworkTasks ?? 'instance-eni',
     desired: {
       pool,
       filterId: rule.filterId ?? defaults.filterId,

@@ -8,7 +8,19 @@ export interface TaskEni {
   readonly subnetId?: string;
   readonly privateIPv4Address?: string;
   readonly macAddress?: string;
+  /**
+   * Which door the traffic uses, once resolved (core/door.ts): the task's own ENI (the default
+   * when absent), a branch ENI behind a trunk, or the container instance's primary ENI (bridge and
+   * host tasks, which have no ENI of their own: such an entry is made by resolution, not by ECS).
+   */
+  readonly door?: Door;
+  /** The container instance whose primary ENI this is (door `instance-eni`). */
+  readonly containerInstanceArn?: string;
+  /** Its EC2 instance id (door `instance-eni`). */
+  readonly instanceId?: string;
 }
+
+export type Door = 'task-eni' | 'instance-eni' | 'branch';
 
 /** What the product needs to know about one ECS task, from an event or from DescribeTasks. */
 export interface TaskSnapshot {
@@ -34,6 +46,8 @@ export interface TaskSnapshot {
   readonly stoppedAt?: string;
   /** ISO time ECS created the task: the sweep leaves young tasks to the event path. */
   readonly createdAt?: string;
+  /** Set for tasks on EC2 (and Managed Instances) capacity: the container instance that runs it. */
+  readonly containerInstanceArn?: string;
 }
 
 /** Statuses on which a task's interface can be mirrored: the first with an ATTACHED ENI wins. */

@@ -78,7 +78,7 @@ export function verifyEvent(event: TaskSnapshot, eniIds: readonly string[], answ
 
 /** Fields that never change over a task's life: an event that disagrees with ECS on one is not this task's. */
 function identityMismatch(event: TaskSnapshot, ecs: TaskSnapshot): string | undefined {
-  const fields = ['group', 'launchType', 'taskDefinitionArn'] as const;
+  const fields = ['group', 'launchType', 'taskDefinitionArn', 'containerInstanceArn'] as const;
   for (const field of fields) {
     const claimed = event[field];
     if (claimed !== undefined && claimed !== ecs[field]) return `the event's ${field} '${claimed}' is not ECS's '${ecs[field] ?? 'none'}'`;

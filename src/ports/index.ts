@@ -2,6 +2,7 @@ import type { MirrorSession } from '../core/session.js';
 import type { PlannedSession } from '../core/plan.js';
 import type { TaskSnapshot } from '../core/task.js';
 import type { SessionChanges } from '../core/session-changes.js';
+import type { ContainerInstanceFact } from '../core/door.js';
 
 /**
  * EC2 Traffic Mirroring, as the product needs it. Implementations throw MirrorError (never an
@@ -31,6 +32,10 @@ export interface Ec2Mirroring {
   countSourcesForTargets(targetIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /** The AZ id (`use1-az1`) of each subnet, from DescribeSubnets; unknown subnets are left out. */
   subnetAvailabilityZoneIds(subnetIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The primary ENI (DeviceIndex 0) of each EC2 instance, from DescribeInstances; unknown instances are left out. */
+  primaryNetworkInterfaces(instanceIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The InterfaceType (`interface`, `branch`, `trunk`, …) of each ENI, from DescribeNetworkInterfaces; unknown ENIs are left out. */
+  networkInterfaceTypes(networkInterfaceIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 /** EC2's TrafficMirrorTargetType values (API model). */
@@ -82,6 +87,14 @@ export interface EcsTasks {
   describeTasks(cluster: string, taskArns: readonly string[]): Promise<DescribedTasks>;
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
   tagTask(taskArn: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** At most 100 ARNs a call (the ECS limit). `missing`: those ECS answered MISSING for (not in the cluster). */
+  describeContainerInstances(cluster: string, containerInstanceArns: readonly string[]): Promise<DescribedContainerInstances>;
+}
+
+export interface DescribedContainerInstances {
+  readonly instances: ContainerInstanceFact[];
+  /** ECS's MISSING: the instance is not (or no longer) in the cluster. Anything else ECS left out is in neither list. */
+  readonly missing: string[];
 }
 
 export interface Clock {

@@ -445,9 +445,13 @@ describe('IAM (policy report)', () => {
     expect(actionsOf(eventStatements).filter((action) => !action.startsWith('sqs:'))).toEqual([
       'ec2:CreateTags',
       'ec2:CreateTrafficMirrorSession',
+      // Issue 13: door resolution on EC2 capacity (an instance's primary ENI, branch ENIs).
+      'ec2:DescribeInstances',
+      'ec2:DescribeNetworkInterfaces',
       'ec2:DescribeTrafficMirrorSessions',
       // Issue 12: both paths bring a session of ours in line with its rule in place.
       'ec2:ModifyTrafficMirrorSession',
+      'ecs:DescribeContainerInstances',
       'ecs:DescribeTasks',
       'ecs:TagResource',
       'logs:CreateLogStream',
@@ -457,8 +461,11 @@ describe('IAM (policy report)', () => {
       'ec2:CreateTags',
       'ec2:CreateTrafficMirrorSession',
       'ec2:DeleteTrafficMirrorSession',
+      'ec2:DescribeInstances',
+      'ec2:DescribeNetworkInterfaces',
       'ec2:DescribeTrafficMirrorSessions',
       'ec2:ModifyTrafficMirrorSession',
+      'ecs:DescribeContainerInstances',
       'ecs:DescribeTasks',
       'ecs:ListClusters',
       'ecs:ListTasks',

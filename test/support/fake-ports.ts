@@ -3,7 +3,8 @@ import type { PlannedSession } from '../../src/core/plan.js';
 import { isManagedSession, type MirrorSession } from '../../src/core/session.js';
 import type { SessionChanges } from '../../src/core/session-changes.js';
 import type { TaskSnapshot } from '../../src/core/task.js';
-import type { Clock, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics, MirrorTarget, TargetAndFilterCheck } from '../../src/ports/index.js';
+import type { ContainerInstanceFact } from '../../src/core/door.js';
+import type { Clock, DescribedContainerInstances, DescribedTasks, Ec2Mirroring, EcsTasks, Logger, Metrics, MirrorTarget, TargetAndFilterCheck } from '../../src/ports/index.js';
 
 /** In-memory EC2 mirroring with scripted failures, for unit tests of the use cases. */
 export class FakeEc2 implements Ec2Mirroring {
@@ -115,6 +116,24 @@ export class FakeEc2 implements Ec2Mirroring {
     }));
   }
 
+  /** EC2 instance id → primary ENI id. */
+  readonly primaryEnis = new Map<string, string>();
+  /** ENI id → InterfaceType; an ENI not in it is `interface`. */
+  readonly interfaceTypes = new Map<string, string>();
+
+  async primaryNetworkInterfaces(instanceIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    this.calls.push('describe-instances');
+    return new Map(instanceIds.flatMap((id) => {
+      const eni = this.primaryEnis.get(id);
+      return eni === undefined ? [] : [[id, eni] as const];
+    }));
+  }
+
+  async networkInterfaceTypes(networkInterfaceIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    this.calls.push('describe-network-interfaces');
+    return new Map(networkInterfaceIds.map((id) => [id, this.interfaceTypes.get(id) ?? 'interface'] as const));
+  }
+
   add(session: Omit<MirrorSession, 'sessionId'> & { sessionId?: string }): MirrorSession {
     const full = { ...session, sessionId: session.sessionId ?? `tms-${String(++this.counter).padStart(17, '0')}` };
     this.sessions.set(full.sessionId, full);
@@ -180,6 +199,16 @@ export class FakeEcs implements EcsTasks {
     this.tagged.push({ taskArn, tags: { ...tags } });
     // ECS keeps tags on the task, and DescribeTasks (include TAGS) shows them.
     this.tasks = this.tasks.map((t) => (t.taskArn === taskArn ? { ...t, tags: { ...t.tags, ...tags } } : t));
+  }
+
+  /** Container instances by ARN; one not in it is answered MISSING. */
+  readonly containerInstances = new Map<string, ContainerInstanceFact>();
+  readonly describeInstanceCalls: { cluster: string; arns: string[] }[] = [];
+
+  async describeContainerInstances(cluster: string, containerInstanceArns: readonly string[]): Promise<DescribedContainerInstances> {
+    this.describeInstanceCalls.push({ cluster, arns: [...containerInstanceArns] });
+    const instances = containerInstanceArns.flatMap((arn) => this.containerInstances.get(arn) ?? []);
+    return { instances, missing: containerInstanceArns.filter((arn) => !this.containerInstances.has(arn)) };
   }
 }
 

@@ -24,6 +24,16 @@ describe('parseRules', () => {
     expect(parsed.rules[1]).toEqual({ match: { services: ['payments'], launchTypes: ['fargate'] }, packetLength: 128 });
   });
 
+  it('accepts hostNetworkTasks instance-eni or skip, and names the field for anything else', () => {
+    expect(parseRules(JSON.stringify({ rules: [{ hostNetworkTasks: 'skip' }, { hostNetworkTasks: 'instance-eni' }] }), 'rules.json')).toEqual({
+      rules: [{ hostNetworkTasks: 'skip' }, { hostNetworkTasks: 'instance-eni' }],
+      problems: [],
+    });
+    const [problem, ...more] = problems({ rules: [{ hostNetworkTasks: 'bridge' }] });
+    expect(more).toEqual([]);
+    expect(problem).toMatch(/^rules.json: rules\[0\]\.hostNetworkTasks/);
+  });
+
   it('names the path of each bad field, one line per problem', () => {
     expect(
       problems({
