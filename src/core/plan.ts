@@ -63,7 +63,11 @@ export function planSessionForEni(task: TaskSnapshot, networkInterfaceId: string
     [CLUSTER_TAG]: task.clusterName,
     [ENI_TAG]: networkInterfaceId,
   };
-  const description = `Mirror of ECS task ${task.clusterName}/${task.taskId} (${networkInterfaceId}) by ecs-traffic-mirror`.slice(0, MAX_DESCRIPTION);
+  const description = `Mirror of ECS task ${task.clusterName}/${task.taskId} (${networkInterfaceId}) by ecs-traffic-mirror`;
+  return plannedSession(networkInterfaceId, options, description, tags);
+}
+
+function plannedSession(networkInterfaceId: string, options: SessionOptions, description: string, tags: Readonly<Record<string, string>>): PlannedSession {
   return {
     networkInterfaceId,
     targetId: options.targetId,
@@ -71,7 +75,7 @@ export function planSessionForEni(task: TaskSnapshot, networkInterfaceId: string
     sessionNumber: options.sessionNumber,
     ...(options.virtualNetworkId === undefined ? {} : { virtualNetworkId: options.virtualNetworkId }),
     ...(options.packetLength === undefined ? {} : { packetLength: options.packetLength }),
-    description,
+    description: description.slice(0, MAX_DESCRIPTION),
     tags,
     clientToken: clientTokenFor(networkInterfaceId, options),
   };
@@ -99,17 +103,7 @@ export function planInstanceSession(clusterName: string, networkInterfaceId: str
     [CLUSTER_TAG]: clusterName,
     [ENI_TAG]: networkInterfaceId,
   };
-  return {
-    networkInterfaceId,
-    targetId: options.targetId,
-    filterId: options.filterId,
-    sessionNumber: options.sessionNumber,
-    ...(options.virtualNetworkId === undefined ? {} : { virtualNetworkId: options.virtualNetworkId }),
-    ...(options.packetLength === undefined ? {} : { packetLength: options.packetLength }),
-    description: `Mirror of ECS container instance ${clusterName}/${label} (${networkInterfaceId}, the whole instance) by ecs-traffic-mirror`.slice(0, MAX_DESCRIPTION),
-    tags,
-    clientToken: clientTokenFor(networkInterfaceId, options),
-  };
+  return plannedSession(networkInterfaceId, options, `Mirror of ECS container instance ${clusterName}/${label} (${networkInterfaceId}, the whole instance) by ecs-traffic-mirror`, tags);
 }
 
 /**
