@@ -222,24 +222,14 @@ function control(deps: ServerDeps, method: string, url: URL, body: string, respo
   } else if (method === 'GET' && path === '/_emulator/faults') {
     sendJson(response, 200, deps.current());
   } else if (method === 'POST' && path === '/_emulator/faults') {
-    let parsedBody: unknown;
-    try {
-      parsedBody = body.trim() === '' ? {} : JSON.parse(body);
-    } catch {
-      sendJson(response, 400, { message: 'The body must be JSON.' });
-      return;
-    }
+    const parsedBody = jsonBodyOf(body, response);
+    if (parsedBody === NOT_JSON) return;
     const parsed = parseControlUpdate(parsedBody);
     if (!parsed.ok) sendJson(response, 400, { message: parsed.message });
     else sendJson(response, 200, deps.applyControl(parsed.update));
   } else if (path.startsWith('/_emulator/org/') && deps.orgControl) {
-    let parsedBody: unknown;
-    try {
-      parsedBody = body.trim() === '' ? {} : JSON.parse(body);
-    } catch {
-      sendJson(response, 400, { message: 'The body must be JSON.' });
-      return;
-    }
+    const parsedBody = jsonBodyOf(body, response);
+    if (parsedBody === NOT_JSON) return;
     const answer = deps.orgControl(method, path, parsedBody);
     if (answer) sendJson(response, answer.status, answer.payload);
     else sendJson(response, 404, { message: `No emulator endpoint ${method} ${path}.` });
@@ -265,4 +255,16 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+/** A control request's body: `{}` when empty; a 400 answered (and NOT_JSON returned) when it is not JSON. */
+function jsonBodyOf(body: string, response: ServerResponse): unknown {
+  try {
+    return body.trim() === '' ? {} : JSON.parse(body);
+  } catch {
+    sendJson(response, 400, { message: 'The body must be JSON.' });
+    return NOT_JSON;
+  }
 }

@@ -97,23 +97,21 @@ function pickSubnet(context: EmulatorContext, awsvpc: AwsVpcSettings | undefined
  * NetworkInterfaceNotSupported: *inferred*, see ec2/mirroring.ts requireSource).
  */
 function createInstanceTaskEni(context: EmulatorContext, host: ContainerInstanceRecord, subnetId: string): EniAttachment {
-  const faults = context.faults();
-  const id = uuid(context.random);
-  const attachedAt = context.now() + context.timing().stepDelayMs;
-  const networkInterface = context.network.createEni({
-    subnetId,
-    description: attachmentArn(context, id),
-    requesterManaged: true,
-    interfaceType: host.trunk ? 'branch' : 'interface',
-    mirroringSupported: host.instance.nitro,
-    visibleAt: context.random.chance(faults.lateEniRate) ? attachedAt + faults.lateEniDelayMs : 0,
-  });
+  const attachment = createTaskEni(context, subnetId, { interfaceType: host.trunk ? 'branch' : 'interface', mirroringSupported: () => host.instance.nitro });
   // ECS deletes the task ENI when the task stops, so it is not DeleteOnTermination (inferred).
-  if (!host.trunk) context.instances.attach(host.instance, networkInterface, { deleteOnTermination: false, now: context.now() });
-  return { id, subnetId, status: 'PRECREATED', networkInterface };
+  if (!host.trunk) context.instances.attach(host.instance, attachment.networkInterface, { deleteOnTermination: false, now: context.now() });
+  return attachment;
 }
 
 function createEniAttachment(context: EmulatorContext, subnetId: string): EniAttachment {
+  return createTaskEni(context, subnetId, { mirroringSupported: () => !context.random.chance(context.faults().unsupportedEniRate) });
+}
+
+/**
+ * A task's ENI, requester-managed by ECS, late to EC2's API at the profile's rate. Whether it can
+ * mirror is drawn after its id, in the order the seeded runs (demo, benchmarks) have always used.
+ */
+function createTaskEni(context: EmulatorContext, subnetId: string, kind: { interfaceType?: 'interface' | 'branch'; mirroringSupported: () => boolean }): EniAttachment {
   const faults = context.faults();
   const id = uuid(context.random);
   const attachedAt = context.now() + context.timing().stepDelayMs;
@@ -121,7 +119,8 @@ function createEniAttachment(context: EmulatorContext, subnetId: string): EniAtt
     subnetId,
     description: attachmentArn(context, id),
     requesterManaged: true,
-    mirroringSupported: !context.random.chance(faults.unsupportedEniRate),
+    ...(kind.interfaceType === undefined ? {} : { interfaceType: kind.interfaceType }),
+    mirroringSupported: kind.mirroringSupported(),
     visibleAt: context.random.chance(faults.lateEniRate) ? attachedAt + faults.lateEniDelayMs : 0,
   });
   return { id, subnetId, status: 'PRECREATED', networkInterface };
