@@ -1,4 +1,5 @@
 import type { GroundTruth } from '../emulator/ground-truth.js';
+import type { Ec2Doors } from './ec2-capacity.js';
 
 /** Narrower terminals still get a frame that fits; the layout is made for 80 columns and up. */
 export const DEMO_MIN_COLUMNS = 80;
@@ -10,8 +11,15 @@ export interface FrameInput {
   readonly attached: number;
   readonly mirrored: number;
   readonly mirrorable: number;
+  /** ENIs on hosts that cannot mirror (branch ENIs are counted apart). */
   readonly unsupported: number;
   readonly duplicates: number;
+  /** The EC2 cluster: sessions on instance ENIs, the bridge tasks they cover, branch ENIs. */
+  readonly taskEnisMirrored: number;
+  readonly taskEnis: number;
+  readonly instanceSessions: number;
+  readonly coveredBridgeTasks: number;
+  readonly branchEnis: number;
   readonly outcomes: Readonly<Record<string, number>>;
   readonly ec2Requests: number;
   readonly throttled: number;
@@ -73,6 +81,18 @@ export function renderFrame(input: FrameInput, width: number): string[] {
       width,
     ),
     ...flow(
+      `${INDENT}EC2: `,
+      {
+        parts: [
+          `task ENIs ${input.taskEnisMirrored}/${input.taskEnis}`,
+          `instance sessions ${input.instanceSessions} (covering ${input.coveredBridgeTasks} bridge task${input.coveredBridgeTasks === 1 ? '' : 's'})`,
+          `branch ENI ${input.branchEnis} (awsvpcTrunking, reported)`,
+        ],
+        separator: '   ',
+      },
+      width,
+    ),
+    ...flow(
       `${INDENT}handler: `,
       { parts: [...(outcomes.length === 0 ? ['waiting for events'] : outcomes.map((o, i) => (i < outcomes.length - 1 ? `${o},` : o))), `  EC2 requests ${input.ec2Requests} (throttled ${input.throttled})`], separator: ' ' },
       width,
@@ -102,7 +122,7 @@ export class LiveView {
     this.notes.push(text);
   }
 
-  render(truth: GroundTruth, outcomes: Readonly<Record<string, number>>, ec2Requests: number, throttled: number): void {
+  render(truth: GroundTruth, doors: Ec2Doors, outcomes: Readonly<Record<string, number>>, ec2Requests: number, throttled: number): void {
     const frame = renderFrame(
       {
         seconds: (Date.now() - this.started) / 1000,
@@ -110,8 +130,13 @@ export class LiveView {
         attached: truth.enis.length,
         mirrored: truth.mirrored,
         mirrorable: truth.mirrorable,
-        unsupported: truth.unsupported,
+        unsupported: truth.unsupported - doors.branchEnis,
         duplicates: truth.duplicateSessions,
+        taskEnisMirrored: doors.taskEnisMirrored,
+        taskEnis: doors.taskEnis,
+        instanceSessions: doors.instanceSessions,
+        coveredBridgeTasks: doors.coveredBridgeTasks,
+        branchEnis: doors.branchEnis,
         outcomes,
         ec2Requests,
         throttled,

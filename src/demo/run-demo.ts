@@ -9,6 +9,7 @@ import { CONSTRUCT_POLICIES, iamEvaluatorAvailable, ROLE_ACCESS_KEYS, roleIamPol
 import { startEmulator } from '../emulator/index.js';
 import type { ProfileName } from '../emulator/profile.js';
 import { noMetrics, silentLogger, systemClock } from '../ports/index.js';
+import { ec2CapacityTasks, ec2Doors, startEc2Capacity, type DemoEc2Capacity, type Ec2Doors } from './ec2-capacity.js';
 import { LiveView } from './live-view.js';
 import {
   createCluster,
@@ -36,6 +37,10 @@ export interface DemoSummary {
   readonly converged: boolean;
   readonly seconds: number;
   readonly truth: GroundTruth;
+  /** The EC2 cluster's doors: its instance session, the bridge tasks it covers, its branch ENI. */
+  readonly ec2: Ec2Doors;
+  /** ENIs on hosts that cannot mirror (the ground truth's unsupported ENIs less the branch ENIs). */
+  readonly unsupportedHosts: number;
   readonly outcomes: Readonly<Record<string, number>>;
   readonly ec2Requests: number;
   readonly ec2Throttled: number;
@@ -53,8 +58,8 @@ const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalance
 const DEMO_VISIBILITY_TIMEOUT_MS = 2_000;
 
 /**
- * `npm start`: the emulator in-process, a target and a filter, two clusters with a service and
- * standalone tasks, their events run through the real handler over HTTP the way the construct
+ * `npm start`: the emulator in-process, a target and a filter, two Fargate clusters with a
+ * service and standalone tasks, a cluster on EC2 capacity (see startEc2Capacity), their events run through the real handler over HTTP the way the construct
  * deploys it (EventBridge → SQS → Lambda), a service task stopped and replaced, and the sweep's
  * status at the end.
  */
@@ -110,15 +115,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     emulator.setFaults({ unsupportedEniRate: 0 });
     if (options.standaloneTasks > 1) await runFargateTasks(clients, batch, job, options.standaloneTasks - 1, subnets);
     await createFargateService(clients, payments, 'payments-api', api, options.serviceTasks, subnets);
+    const capacity = await startEc2Capacity(emulator, clients, subnets);
     options.write(
       `ecs-mirror demo — emulator ${emulator.url} (${options.profile}, seed ${options.seed})\n` +
         `target ${targetId}, filter ${filterId}\n` +
-        `service payments/payments-api × ${options.serviceTasks}, standalone batch/nightly-report × ${options.standaloneTasks}\n\n`,
+        `service payments/payments-api × ${options.serviceTasks}, standalone batch/nightly-report × ${options.standaloneTasks}\n` +
+        `EC2 capacity ${capacity.clusterName}: awsvpc × ${capacity.awsvpcTasks} and bridge service orders-worker × ${capacity.bridgeTasks}\n` +
+        `  on one instance, awsvpc × ${capacity.trunkedTasks} on a trunked instance (branch ENI)\n\n`,
     );
 
     const view = new LiveView(options, started);
-    const wanted = options.serviceTasks + options.standaloneTasks;
-    let truth = await waitForCoverage(emulator, targetId, wanted, options, view, outcomes);
+    const wanted = options.serviceTasks + options.standaloneTasks + ec2CapacityTasks(capacity);
+    const watch = { emulator, targetId, capacity, wanted, options, view, outcomes };
+    let truth = await waitForCoverage(watch);
 
     // A service task stops (a deploy, a crash): the service replaces it and the new ENI is mirrored too.
     const listed = await clients.ecs.send(new ListTasksCommand({ cluster: payments, serviceName: 'payments-api' }));
@@ -127,7 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await clients.ecs.send(new StopTaskCommand({ cluster: payments, task: victim, reason: 'demo: simulated crash' }));
       view.note(`stopped ${victim.split('/').pop()}; the service starts a replacement`);
       await sleep(options.profile === 'ideal' ? 300 : 1_500);
-      truth = await waitForCoverage(emulator, targetId, wanted, options, view, outcomes);
+      truth = await waitForCoverage(watch);
     }
     await queue.drained();
     unsubscribe();
@@ -135,10 +144,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     const status = await reconcile(depsAs('reconcile'), { dryRun: true });
     const stats = emulator.stats();
+    const ec2 = ec2Doors(emulator, targetId, truth, capacity);
     const summary: DemoSummary = {
-      converged: truth.mirrored === truth.mirrorable && truth.mirrorable > 0,
+      converged: truth.mirrored === truth.mirrorable && truth.mirrorable > 0 && instanceSessionDone(ec2, capacity),
       seconds: (Date.now() - started) / 1000,
       truth,
+      ec2,
+      unsupportedHosts: truth.unsupported - ec2.branchEnis,
       outcomes,
       ec2Requests: stats.ec2.total,
       ec2Throttled: stats.ec2.throttledTotal,
@@ -155,20 +167,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-async function waitForCoverage(
-  emulator: Awaited<ReturnType<typeof startEmulator>>,
-  targetId: string,
-  wanted: number,
-  options: DemoOptions,
-  view: LiveView,
-  outcomes: Record<string, number>,
-): Promise<GroundTruth> {
+interface CoverageWatch {
+  readonly emulator: Awaited<ReturnType<typeof startEmulator>>;
+  readonly targetId: string;
+  readonly capacity: DemoEc2Capacity;
+  readonly wanted: number;
+  readonly options: DemoOptions;
+  readonly view: LiveView;
+  readonly outcomes: Record<string, number>;
+}
+
+/** One session on the bridge service's instance, covering all its tasks. */
+function instanceSessionDone(doors: Ec2Doors, capacity: DemoEc2Capacity): boolean {
+  return doors.instanceSessions === 1 && doors.coveredBridgeTasks === capacity.bridgeTasks;
+}
+
+async function waitForCoverage({ emulator, targetId, capacity, wanted, options, view, outcomes }: CoverageWatch): Promise<GroundTruth> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const truth = await groundTruth(emulator, targetId);
-    view.render(truth, outcomes, emulator.stats().ec2.total, emulator.stats().ec2.throttledTotal);
+    const doors = ec2Doors(emulator, targetId, truth, capacity);
+    view.render(truth, doors, outcomes, emulator.stats().ec2.total, emulator.stats().ec2.throttledTotal);
     const running = truth.tasksByStatus.RUNNING ?? 0;
-    if ((running >= wanted && truth.mirrored === truth.mirrorable) || Date.now() > deadline) return truth;
+    if ((running >= wanted && truth.mirrored === truth.mirrorable && instanceSessionDone(doors, capacity)) || Date.now() > deadline) return truth;
     await sleep(options.live ? 250 : 1_000);
   }
 }
