@@ -43,7 +43,7 @@ function fromLast(text: string, first: RegExp): string {
 const TABLE_HEADER = /^cluster\s+tasks\s+enis/;
 
 describe('README samples have the shape of what the commands print', () => {
-  it('npm start (the demo): the status table, the unsupported ENI and the summary lines', async () => {
+  it('npm start (the demo): the status table, the unsupported ENI, the EC2 doors and the summary lines', async () => {
     // prepare
     const [sample] = codeBlocks(section(readme(), '## Try it without an AWS account'));
     // act
@@ -52,6 +52,9 @@ describe('README samples have the shape of what the commands print', () => {
     expect(run.code).toBe(0);
     expect(shape(fromLast(run.stdout, TABLE_HEADER))).toEqual(shape(fromLast(sample?.body ?? '', TABLE_HEADER)));
     expect(run.stdout).toMatch(/^1 ENI on hosts that cannot mirror: reported, tagged, left out of coverage$/m);
+    // The EC2 cluster's doors, whatever the seed: the figures, not only the shape.
+    expect(run.stdout).toMatch(/^EC2: task ENIs 2\/2 mirrored, instance sessions 1 \(covering 3 bridge tasks\)$/m);
+    expect(run.stdout).toMatch(/^1 branch ENI \(awsvpcTrunking\): reported, 0 sessions, left out of coverage$/m);
     // The live view's frame: the same lines, whatever the timing.
     const frame = (text: string) => shape(fromLast(text.slice(0, text.search(/^cluster\s/m)), /^t=/)).filter((line) => !line.startsWith('handler:') && !line.startsWith('EC2 requests') && !line.startsWith('»'));
     expect(frame(run.stdout)).toEqual(frame(sample?.body ?? ''));
