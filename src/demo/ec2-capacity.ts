@@ -1,5 +1,5 @@
 import { CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { launchContainerInstances, type LaunchedContainerInstance } from '../emulator/capacity.js';
+import { launchContainerInstances, type LaunchCapacityOptions, type LaunchedContainerInstance } from '../emulator/capacity.js';
 import type { GroundTruth } from '../emulator/ground-truth.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { createCluster, type EmulatorClients } from './world.js';
@@ -34,7 +34,7 @@ export async function startEc2Capacity(emulator: RunningEmulator, clients: Emula
   // As for Fargate hosts, the profile's random share of Xen launches is off: every seed then
   // shows the same doors, and the host that cannot mirror stays the one Fargate task's.
   emulator.setFaults({ nonNitroInstanceRate: 0 });
-  const [plain] = await launchContainerInstances(emulator, { cluster: EC2_CLUSTER, nitro: true, trunking: false, subnetId: subnets[0] ?? '' });
+  const [plain] = await launchUnthrottled(emulator, { cluster: EC2_CLUSTER, nitro: true, trunking: false, subnetId: subnets[0] ?? '' });
   const awsvpc = await registerTaskDefinition(clients, 'orders-api', 'awsvpc');
   const bridge = await registerTaskDefinition(clients, 'orders-worker', 'bridge');
   await clients.ecs.send(
@@ -42,7 +42,7 @@ export async function startEc2Capacity(emulator: RunningEmulator, clients: Emula
   );
   await clients.ecs.send(new CreateServiceCommand({ cluster: clusterArn, serviceName: 'orders-worker', taskDefinition: bridge, desiredCount: BRIDGE_TASKS, launchType: 'EC2' }));
   // awsvpcTrunking gives a trunk ENI only to instances registered after it is enabled, as on AWS.
-  const [trunked] = await launchContainerInstances(emulator, {
+  const [trunked] = await launchUnthrottled(emulator, {
     cluster: EC2_CLUSTER,
     nitro: true,
     trunking: true,
@@ -55,6 +55,21 @@ export async function startEc2Capacity(emulator: RunningEmulator, clients: Emula
   );
   if (!plain || !trunked) throw new Error('the emulator launched no container instance');
   return { clusterArn, clusterName: EC2_CLUSTER, plain, trunked, awsvpcTasks: AWSVPC_TASKS, bridgeTasks: BRIDGE_TASKS, trunkedTasks: 1 };
+}
+
+/**
+ * launchContainerInstances calls the emulator in-process, with no SDK to retry a
+ * ThrottlingException (the hostile profile throttles a share of ECS calls), whereas the ECS
+ * agent retries its registration until it succeeds: throttling is held off while it runs.
+ */
+async function launchUnthrottled(emulator: RunningEmulator, options: LaunchCapacityOptions): Promise<LaunchedContainerInstance[]> {
+  const { ecsThrottleRate } = emulator.faults();
+  emulator.setFaults({ ecsThrottleRate: 0 });
+  try {
+    return await launchContainerInstances(emulator, options);
+  } finally {
+    emulator.setFaults({ ecsThrottleRate });
+  }
 }
 
 export const ec2CapacityTasks = (capacity: DemoEc2Capacity): number => capacity.awsvpcTasks + capacity.bridgeTasks + capacity.trunkedTasks;
