@@ -23,11 +23,14 @@ const BRIDGE_TASKS = 3;
 const AWSVPC_TASK = { cpu: 256, memory: 512 };
 
 /**
- * Placement is made deterministic by the instances' sizes, not by luck: a c5.large has three
- * interfaces (see eniLimitsOf), so its primary and the two awsvpc tasks' ENIs fill it and the
- * trunked task can only go to the second instance; that instance's resources are exactly one
- * awsvpc task's, so the bridge service (placed on the instance with the most CPU left) stays on
- * the first.
+ * Where each task lands is decided by the instances' sizes, not by luck. A c5.large has three
+ * network interfaces, the primary one included, so it runs two awsvpc tasks (ECS Developer Guide,
+ * "Increasing Amazon ECS Linux container instance network interfaces"): with them it is full, and
+ * the third awsvpc task can only go to the second instance. That page also says the trunk comes
+ * only to container instances launched after awsvpcTrunking is turned on, hence the order below.
+ * The second instance has room for exactly one awsvpc task, and the emulator places a task on the
+ * fitting instance with the most CPU left (its own *inferred* stand-in for ECS's placement
+ * strategies), so the bridge service stays on the first.
  */
 export async function startEc2Capacity(emulator: RunningEmulator, clients: EmulatorClients, subnets: readonly string[]): Promise<DemoEc2Capacity> {
   const clusterArn = await createCluster(clients, EC2_CLUSTER);
@@ -41,7 +44,6 @@ export async function startEc2Capacity(emulator: RunningEmulator, clients: Emula
     new RunTaskCommand({ cluster: clusterArn, taskDefinition: awsvpc, count: AWSVPC_TASKS, launchType: 'EC2', networkConfiguration: { awsvpcConfiguration: { subnets: [...subnets] } } }),
   );
   await clients.ecs.send(new CreateServiceCommand({ cluster: clusterArn, serviceName: 'orders-worker', taskDefinition: bridge, desiredCount: BRIDGE_TASKS, launchType: 'EC2' }));
-  // awsvpcTrunking gives a trunk ENI only to instances registered after it is enabled, as on AWS.
   const [trunked] = await launchUnthrottled(emulator, {
     cluster: EC2_CLUSTER,
     nitro: true,
