@@ -155,7 +155,8 @@ export function zoneIdPrefix(region: string): string {
  * Regions whose AZ names are mapped to zones independently in each account: "All Regions
  * introduced after November 2012 use a uniform mapping" (AWS Regions and Availability Zones, "AZ
  * IDs"). Which Regions are older is read from their launch dates (*inferred*: the page's own list
- * was not found).
+ * was not found). Accounts created since November 2025 get the uniform mapping everywhere ("AWS
+ * Availability Zones"); the emulator's accounts behave as older ones, the case that can go wrong.
  */
 const INDEPENDENTLY_MAPPED_REGIONS: ReadonlySet<string> = new Set([
   'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1', 'us-gov-west-1',
