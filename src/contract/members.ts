@@ -19,6 +19,19 @@ export const HUB_ENV = {
 /** The member role's name when none is given (Member construct and CLI `--role-name` default alike). */
 export const DEFAULT_MEMBER_ROLE_NAME = 'ecs-traffic-mirror-member';
 
+/**
+ * The hub's variables with their doc lines, after CONFIG_VARIABLES: `--help` of the commands that
+ * sweep members (`status`, `reconcile`) and the README's variable table list them from here.
+ */
+export const HUB_VARIABLES: readonly (readonly [string, string])[] = [
+  [HUB_ENV.memberRoleName, `Hub: the role every member account holds for the hub; set, this process is a hub. --role-name overrides it. Default: not a hub (the CLI's --role-name default is ${DEFAULT_MEMBER_ROLE_NAME}).`],
+  [HUB_ENV.memberExternalId, 'Hub: the external id the member roles trust (sts:ExternalId), 2..1224 characters. --external-id overrides it. Default: none.'],
+  [
+    HUB_ENV.members,
+    `Hub: the registered members, a JSON list of { "account": "…", "region": "…", "targetId"?: "tmt-…", "filterId"?: "tmf-…" } (target and filter default to the variables above). Events of other accounts are refused; status and reconcile without --accounts sweep exactly these (with ${HUB_ENV.memberRoleName}). Default: none.`,
+  ],
+];
+
 /** RoleSessionName of the hub's sessions in members: CloudTrail in the member shows who acted. */
 export const HUB_SESSION_NAME = 'ecs-traffic-mirror-hub';
 

@@ -89,7 +89,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ec2: cell.ec2,
     ecs: cell.ecs,
     ec2Throttle: cell.ec2Throttle,
-    authorize: (call) => cell.iam.authorize(call),
+    // Expired session credentials are refused before IAM looks at the call, as AWS refuses them.
+    authorize: async (call) => emulatedOrg.expiredCredentials(call.accessKeyId) ?? (await cell.iam.authorize(call)),
   });
   const closeCells = () => {
     for (const cell of cells.all()) {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { HUB_VARIABLES } from '../../src/contract/members.js';
 import { CONFIG_VARIABLES } from '../../src/contract/variables.js';
 import { CliRunner } from './support/cli.js';
 
@@ -47,15 +48,20 @@ describe('usage errors exit 2 with one line and a hint, in every subcommand', ()
   });
 });
 
-describe('--help lists the environment variables from CONFIG_VARIABLES', () => {
-  it.each([[[] as string[]], [['handle']], [['reconcile']], [['status']]])('ecs-mirror %j --help', async (args) => {
+describe('--help lists the environment variables from CONFIG_VARIABLES, and HUB_VARIABLES where they are read', () => {
+  it.each([
+    [[] as string[], true],
+    [['handle'], false],
+    [['reconcile'], true],
+    [['status'], true],
+  ])('ecs-mirror %j --help (hub variables: %s)', async (args, hub) => {
     // act
     const run = await cli.run([...args, '--help'], {});
     // assess
     expect(run.code).toBe(0);
     const section = run.stdout.slice(run.stdout.indexOf('Environment variables'));
     const listed = [...section.matchAll(/^ {2}([A-Z][A-Z0-9_]+) /gm)].map((match) => match[1]);
-    expect(listed).toEqual(CONFIG_VARIABLES.map(([name]) => name));
+    expect(listed).toEqual([...CONFIG_VARIABLES, ...(hub ? HUB_VARIABLES : [])].map(([name]) => name));
     for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 });

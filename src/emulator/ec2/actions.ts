@@ -162,6 +162,10 @@ export function ec2Actions(mirroring: TrafficMirroring, network: NetworkQueries)
       const page = network.describeSubnets(describeInput(input, 'SubnetId'));
       return answer(input, { subnetSet: page.items, nextToken: page.nextToken });
     },
+    DescribeAvailabilityZones: (input) => {
+      const zones = network.describeAvailabilityZones({ zoneNames: stringList(input, 'ZoneName'), zoneIds: stringList(input, 'ZoneId'), filters: filters(input) });
+      return answer(input, { availabilityZoneInfo: zones });
+    },
 
     CreateTags: (input) => {
       const resourceIds = stringList(input, 'ResourceId');

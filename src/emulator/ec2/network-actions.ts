@@ -1,5 +1,5 @@
 import { ApiError, type EmulatorContext } from '../context.js';
-import type { NetworkInterface, Subnet, Vpc } from '../network.js';
+import type { AvailabilityZone, NetworkInterface, Subnet, Vpc } from '../network.js';
 import { eniNotFound } from './errors.js';
 import { checkEniIdFormat } from './validate.js';
 import { compileFilters, type FilterSpec } from './filters.js';
@@ -7,7 +7,7 @@ import { tagViews, type TagView } from './model.js';
 import { paginate, type Page } from './paging.js';
 import type { DescribeInput } from './inputs.js';
 
-/** DescribeNetworkInterfaces / DescribeVpcs / DescribeSubnets over the shared NetworkRegistry. */
+/** DescribeNetworkInterfaces / DescribeVpcs / DescribeSubnets / DescribeAvailabilityZones over the shared NetworkRegistry. */
 
 export type NetworkInterfaceView = {
   readonly networkInterfaceId: string;
@@ -69,6 +69,21 @@ export type SubnetView = {
   readonly tagSet: readonly TagView[];
 };
 
+/** EC2 model, AvailabilityZone (the members an Availability Zone has; Local and Wavelength Zones are not emulated). */
+export type AvailabilityZoneView = {
+  readonly zoneName: string;
+  readonly zoneId: string;
+  readonly zoneType: 'availability-zone';
+  /** State's location name in the EC2 model is `zoneState`, unlike other resources' `state`. */
+  readonly zoneState: 'available';
+  readonly regionName: string;
+  readonly groupName: string;
+  readonly networkBorderGroup: string;
+  /** "For Availability Zones, this parameter always has the value of opt-in-not-required" (EC2 model). */
+  readonly optInStatus: 'opt-in-not-required';
+  readonly messageSet: readonly never[];
+};
+
 // Filter names as the EC2 model documents them for DescribeNetworkInterfaces / DescribeVpcs /
 // DescribeSubnets (a subset; others are answered InvalidParameterValue, inferred).
 const eniFilters = (ctx: EmulatorContext): FilterSpec<NetworkInterface> => ({
@@ -115,6 +130,19 @@ const SUBNET_FILTERS: FilterSpec<Subnet> = {
     state: () => 'available',
   },
 };
+
+// EC2 model, DescribeAvailabilityZones.Filters (the ones an Availability Zone has a value for).
+const zoneFilters = (region: string): FilterSpec<AvailabilityZone> => ({
+  fields: {
+    'zone-name': (z) => z.zoneName,
+    'zone-id': (z) => z.zoneId,
+    'region-name': () => region,
+    state: () => 'available',
+    'zone-type': () => 'availability-zone',
+    'opt-in-status': () => 'opt-in-not-required',
+    'group-name': () => region,
+  },
+});
 
 export class NetworkQueries {
   constructor(private readonly ctx: EmulatorContext) {}
@@ -199,6 +227,40 @@ export class NetworkQueries {
       })),
       nextToken: page.nextToken,
     };
+  }
+
+  /**
+   * This account's zones: the names are its own, the ids the same in every account (AWS Regions
+   * and Availability Zones, "AZ IDs", which points to DescribeAvailabilityZones to read them). The
+   * EC2 model gives the action no paging. An unknown name or id is refused as EC2 refuses it
+   * (`InvalidParameterValue`, *inferred*: the model lists no error codes).
+   */
+  describeAvailabilityZones(input: { zoneNames: readonly string[]; zoneIds: readonly string[]; filters?: DescribeInput['filters'] }): AvailabilityZoneView[] {
+    const zones = this.ctx.network.zones;
+    for (const name of input.zoneNames) {
+      if (!zones.some((z) => z.zoneName === name)) throw new ApiError('InvalidParameterValue', `Invalid availability zone: [${name}]`);
+    }
+    for (const id of input.zoneIds) {
+      if (!zones.some((z) => z.zoneId === id)) throw new ApiError('InvalidParameterValue', `Invalid availability zone ID: [${id}]`);
+    }
+    const matches = compileFilters(input.filters ?? [], zoneFilters(this.ctx.region));
+    const named = (z: AvailabilityZone) =>
+      (input.zoneNames.length === 0 && input.zoneIds.length === 0) || input.zoneNames.includes(z.zoneName) || input.zoneIds.includes(z.zoneId);
+    return zones
+      .filter((z) => named(z) && matches(z))
+      .map((z) => ({
+        zoneName: z.zoneName,
+        zoneId: z.zoneId,
+        zoneType: 'availability-zone',
+        zoneState: 'available',
+        regionName: this.ctx.region,
+        // GroupName's model example is `us-east-1-zg-1`, but EC2 answers the Region's name for an
+        // Availability Zone today (*inferred* from the AWS CLI's describe-availability-zones example).
+        groupName: this.ctx.region,
+        networkBorderGroup: this.ctx.region,
+        optInStatus: 'opt-in-not-required',
+        messageSet: [],
+      }));
   }
 
   /** EC2 model, NetworkInterface.Attachment: present while the ENI is attached to an instance. */

@@ -174,6 +174,7 @@ export const EC2_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
   DescribeNetworkInterfaces: describeAll('DescribeNetworkInterfaces'),
   DescribeVpcs: describeAll('DescribeVpcs'),
   DescribeSubnets: describeAll('DescribeSubnets'),
+  DescribeAvailabilityZones: describeAll('DescribeAvailabilityZones'),
   DescribeTags: describeAll('DescribeTags'),
   // Reference: CreateTags on the tagged resource (aws:RequestTag, aws:TagKeys, aws:ResourceTag);
   // ec2:CreateAction is absent outside a create call.

@@ -37,7 +37,7 @@ export interface CellSettings {
 export function createCell(accountId: string, region: string, random: Random, settings: CellSettings): AccountCell {
   // Built in this order (network, instances, EC2, ECS) so that the seeded ids of the default cell are the
   // ones a single-account emulator has always produced.
-  const network = new NetworkRegistry(random, region);
+  const network = new NetworkRegistry(random, region, accountId);
   const context: EmulatorContext = {
     region,
     accountId,

@@ -5,7 +5,8 @@ import type { QueryObject } from '../query.js';
 import type { Random } from '../random.js';
 import type { AccountCell, AccountCells } from './cells.js';
 import { EventBuses } from './event-buses.js';
-import { Principals, type DeclaredKey, type Principal } from './principals.js';
+import type { ApiError } from '../context.js';
+import { expiredTokenOf, Principals, type DeclaredKey, type Principal } from './principals.js';
 import { shareTarget } from './sharing.js';
 import { handleSts, type StsAnswer } from './sts.js';
 import type { EmulatedRoles } from './trust.js';
@@ -65,6 +66,11 @@ export class EmulatedOrganization {
     const principal = this.principals.of(scope?.accessKeyId);
     const accountId = principal?.accountId ?? this.cells.defaultCell.accountId;
     return this.cells.get(accountId, scope?.region ?? this.cells.defaultCell.region);
+  }
+
+  /** The refusal of a call signed with role-session credentials that have expired; undefined otherwise. */
+  expiredCredentials(accessKeyId: string | undefined): ApiError | undefined {
+    return expiredTokenOf(this.principals.of(accessKeyId), this.now());
   }
 
   organizationOf(accountId: string): string | undefined {

@@ -1,3 +1,4 @@
+import { ApiError } from '../context.js';
 import type { Random } from '../random.js';
 
 /** Who signs with an access key: the account it belongs to and the principal's ARN. */
@@ -95,6 +96,17 @@ export class Principals {
     // Never checked: signatures are not verified. Random, so that nothing can rely on their form.
     return { principal, credentials: { accessKeyId, secretAccessKey: this.random.hex(40), sessionToken: `emulator/${this.random.hex(64)}` } };
   }
+}
+
+/**
+ * The refusal of a call signed with temporary credentials past their expiration: `ExpiredToken`,
+ * HTTP 403, "The security token included in the request is expired" (AWS Knowledge Center, "How
+ * do I resolve the error 'The security token included in the request is expired'"). The page shows
+ * it for a query-protocol service; that EC2 and ECS answer the same code is *inferred*.
+ */
+export function expiredTokenOf(principal: Principal | undefined, now: number): ApiError | undefined {
+  if (principal?.expiresAt === undefined || principal.expiresAt > now) return undefined;
+  return new ApiError('ExpiredToken', 'The security token included in the request is expired', 403);
 }
 
 function userPrincipal(accessKeyId: string, accountId: string): Principal {

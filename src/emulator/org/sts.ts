@@ -2,7 +2,7 @@ import { ApiError } from '../context.js';
 import type { PolicyDocument } from '../iam/index.js';
 import type { QueryObject } from '../query.js';
 import { encodeMembers, escapeXml, type XmlObject } from '../xml.js';
-import { parseRoleArn, type Principal, type Principals } from './principals.js';
+import { expiredTokenOf, parseRoleArn, type Principal, type Principals } from './principals.js';
 import { trustAllows, type EmulatedRoles } from './trust.js';
 
 /** STS's query-protocol namespace (botocore's sts/2011-06-15 model, `metadata.xmlNamespace`). */
@@ -41,6 +41,8 @@ export async function handleSts(deps: StsDeps, input: QueryObject, caller: Princ
       // inferred: an unsigned call to STS is refused with this code, as other query services do.
       throw new ApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     }
+    const expired = expiredTokenOf(caller, deps.now());
+    if (expired) throw expired;
     if (action === 'GetCallerIdentity') {
       return ok(action, requestId, { UserId: caller.userId, Account: caller.accountId, Arn: caller.arn });
     }
