@@ -29,6 +29,37 @@ export interface HostFacts {
   readonly interfaceTypes: ReadonlyMap<string, string>;
 }
 
+/**
+ * Door reads that failed, keyed by what each was to read (a container instance ARN, an EC2
+ * instance id, an ENI id): only the tasks whose door depends on a failed read are unresolved.
+ */
+export interface DoorReadFailures<E> {
+  readonly containerInstances: ReadonlyMap<string, E>;
+  readonly instances: ReadonlyMap<string, E>;
+  readonly interfaceTypes: ReadonlyMap<string, E>;
+}
+
+/**
+ * Why this task's door cannot be resolved, if a read it depends on failed: its container
+ * instance's description, then (bridge/host) its instance's primary ENI, or (awsvpc) its ENIs' types.
+ * A Fargate task depends on no read.
+ */
+export function doorReadFailureOf<E>(task: TaskSnapshot, facts: Pick<HostFacts, 'containerInstances'>, failures: DoorReadFailures<E>): E | undefined {
+  const containerInstanceArn = task.containerInstanceArn;
+  if (containerInstanceArn === undefined) return undefined;
+  const described = failures.containerInstances.get(containerInstanceArn);
+  if (described !== undefined) return described;
+  if (usesInstanceEni(task)) {
+    const instanceId = facts.containerInstances.get(containerInstanceArn)?.ec2InstanceId;
+    return instanceId === undefined ? undefined : failures.instances.get(instanceId);
+  }
+  for (const eni of task.enis) {
+    const typed = eni.networkInterfaceId === undefined ? undefined : failures.interfaceTypes.get(eni.networkInterfaceId);
+    if (typed !== undefined) return typed;
+  }
+  return undefined;
+}
+
 export const NO_HOST_FACTS: HostFacts = { containerInstances: new Map(), primaryEnis: new Map(), interfaceTypes: new Map() };
 
 export const BRANCH_ENI_REASON = 'unsupported: branch ENI (awsvpcTrunking)';
