@@ -4,10 +4,14 @@ import { ATTACHED, clusterNameOf, type TaskEni, type TaskSnapshot } from './task
 /**
  * Which ENI carries a task's traffic. On Fargate, and for `awsvpc` tasks on EC2 or Managed
  * Instances, the task's own ENI (type `interface`). With awsvpcTrunking an `awsvpc` task on EC2 gets
- * a *branch* ENI behind the instance's trunk: mirroring sources must be ENIs of type `interface`
- * (Traffic Mirroring docs), so a branch ENI is reported, never tried — what EC2 would answer for
- * one is *inferred* (no AWS document says). `bridge` and `host` tasks have no ENI attachment: their
- * traffic leaves through the container instance's primary ENI (device index 0).
+ * a *branch* ENI behind the instance's trunk, and so does one on a Managed Instance whose type
+ * supports trunking (ECS Developer Guide, "Allocate a network interface for tasks on Amazon ECS
+ * Managed Instances": the trunk is the instance's primary ENI, each task's ENI attached to it):
+ * mirroring sources must be ENIs of type `interface` (Traffic Mirroring docs), so a branch ENI is
+ * reported, never tried — what EC2 would answer for one is *inferred* (no AWS document says).
+ * `bridge` and `host` tasks have no ENI attachment: their traffic leaves through the container
+ * instance's primary ENI (device index 0) — on a trunked Managed Instance the trunk, which EC2
+ * refuses as a source like any host that cannot mirror (one failed create per instance).
  */
 
 /** What ECS says about a container instance (DescribeContainerInstances). */
