@@ -14,8 +14,8 @@ import type { EniResult, EventFailure, TaskEventResult } from './results.js';
 import { verifyWithEcs, type Verification } from './verify-with-ecs.js';
 import type { KnownEni } from './known-sessions.js';
 import { availabilityZoneIdsOf, poolLoads } from './decision-inputs.js';
-import { doorOf, withDoors } from '../core/door.js';
-import { gatherHostFacts, unsupportedHosts } from './host-facts.js';
+import { doorOf, doorReadFailureOf, withDoors } from '../core/door.js';
+import { readHostFacts, unsupportedHosts } from './host-facts.js';
 
 export interface HandleTaskEventsOptions {
   /**
@@ -58,9 +58,15 @@ export async function handleTaskEvents(
   const parsedRaw = rawEvents.map(parseOrFailure);
   // Bridge/host tasks have no ENI of their own and awsvpc tasks on instances may have a branch
   // ENI: their doors are resolved once for the batch, on the events and on ECS's answers alike.
-  const facts = await gatherHostFacts(parsedRaw.flatMap((p) => (p.ok && MIRRORABLE_TASK_STATUSES.has(p.task.lastStatus) ? [p.task] : [])), deps);
+  // A door read that fails fails only the events whose door depends on it; the others go on.
+  const mirrorable = (p: Parsed): p is Extract<Parsed, { ok: true }> => p.ok && MIRRORABLE_TASK_STATUSES.has(p.task.lastStatus);
+  const facts = await readHostFacts(parsedRaw.flatMap((p) => (mirrorable(p) ? [p.task] : [])), deps);
   const resolve = (task: TaskSnapshot) => withDoors(task, facts);
-  const parsed = parsedRaw.map((p): Parsed => (p.ok ? { ok: true, task: resolve(p.task) } : p));
+  const parsed = parsedRaw.map((p): Parsed => {
+    if (!p.ok) return p;
+    const unread = mirrorable(p) ? doorReadFailureOf(p.task, facts, facts.failures) : undefined;
+    return unread === undefined ? { ok: true, task: resolve(p.task) } : { ok: false, result: doorUnreadResult(p.task, unread, deps) };
+  });
   const snapshots = parsed.flatMap((p) => (p.ok ? [p.task] : []));
   const latest = latestByTask(snapshots);
 
@@ -282,6 +288,19 @@ function rememberOutcome(deps: AppDeps, networkInterfaceId: string, result: EniR
   } else if (result.outcome === 'unsupported' || result.outcome === 'stopped-task') {
     deps.knownSessions?.remember(networkInterfaceId, { kind: 'unsupported' });
   }
+}
+
+/** An event whose door could not be read: nothing of it was touched, and it comes back for redelivery. */
+function doorUnreadResult(task: TaskSnapshot, error: MirrorError, deps: AppDeps): TaskEventResult {
+  deps.logger.error('door of the task could not be read; its event goes back for redelivery', { taskArn: task.taskArn, kind: error.kind, awsCode: error.awsCode, message: error.message });
+  return {
+    taskArn: task.taskArn,
+    clusterArn: task.clusterArn,
+    lastStatus: task.lastStatus,
+    version: task.version,
+    enis: task.enis.map((eni) => ({ attachmentId: eni.attachmentId, networkInterfaceId: eni.networkInterfaceId, outcome: 'failed', reason: error.message })),
+    failure: { kind: error.kind, outcome: classifyError(error.kind), message: error.message, ...(error.awsCode ? { awsCode: error.awsCode } : {}) },
+  };
 }
 
 /** An ENI left to mirrorCandidates that came back without an outcome: a bug, retried rather than taken for done. */

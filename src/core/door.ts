@@ -4,10 +4,14 @@ import { ATTACHED, clusterNameOf, type TaskEni, type TaskSnapshot } from './task
 /**
  * Which ENI carries a task's traffic. On Fargate, and for `awsvpc` tasks on EC2 or Managed
  * Instances, the task's own ENI (type `interface`). With awsvpcTrunking an `awsvpc` task on EC2 gets
- * a *branch* ENI behind the instance's trunk: mirroring sources must be ENIs of type `interface`
- * (Traffic Mirroring docs), so a branch ENI is reported, never tried — what EC2 would answer for
- * one is *inferred* (no AWS document says). `bridge` and `host` tasks have no ENI attachment: their
- * traffic leaves through the container instance's primary ENI (device index 0).
+ * a *branch* ENI behind the instance's trunk, and so does one on a Managed Instance whose type
+ * supports trunking (ECS Developer Guide, "Allocate a network interface for tasks on Amazon ECS
+ * Managed Instances": the trunk is the instance's primary ENI, each task's ENI attached to it):
+ * mirroring sources must be ENIs of type `interface` (Traffic Mirroring docs), so a branch ENI is
+ * reported, never tried — what EC2 would answer for one is *inferred* (no AWS document says).
+ * `bridge` and `host` tasks have no ENI attachment: their traffic leaves through the container
+ * instance's primary ENI (device index 0) — on a trunked Managed Instance the trunk, which EC2
+ * refuses as a source like any host that cannot mirror (one failed create per instance).
  */
 
 /** What ECS says about a container instance (DescribeContainerInstances). */
@@ -27,6 +31,37 @@ export interface HostFacts {
   readonly primaryEnis: ReadonlyMap<string, string>;
   /** ENI id → InterfaceType (DescribeNetworkInterfaces): `interface`, `branch`, `trunk`, … */
   readonly interfaceTypes: ReadonlyMap<string, string>;
+}
+
+/**
+ * Door reads that failed, keyed by what each was to read (a container instance ARN, an EC2
+ * instance id, an ENI id): only the tasks whose door depends on a failed read are unresolved.
+ */
+export interface DoorReadFailures<E> {
+  readonly containerInstances: ReadonlyMap<string, E>;
+  readonly instances: ReadonlyMap<string, E>;
+  readonly interfaceTypes: ReadonlyMap<string, E>;
+}
+
+/**
+ * Why this task's door cannot be resolved, if a read it depends on failed: its container
+ * instance's description, then (bridge/host) its instance's primary ENI, or (awsvpc) its ENIs' types.
+ * A Fargate task depends on no read.
+ */
+export function doorReadFailureOf<E>(task: TaskSnapshot, facts: Pick<HostFacts, 'containerInstances'>, failures: DoorReadFailures<E>): E | undefined {
+  const containerInstanceArn = task.containerInstanceArn;
+  if (containerInstanceArn === undefined) return undefined;
+  const described = failures.containerInstances.get(containerInstanceArn);
+  if (described !== undefined) return described;
+  if (usesInstanceEni(task)) {
+    const instanceId = facts.containerInstances.get(containerInstanceArn)?.ec2InstanceId;
+    return instanceId === undefined ? undefined : failures.instances.get(instanceId);
+  }
+  for (const eni of task.enis) {
+    const typed = eni.networkInterfaceId === undefined ? undefined : failures.interfaceTypes.get(eni.networkInterfaceId);
+    if (typed !== undefined) return typed;
+  }
+  return undefined;
 }
 
 export const NO_HOST_FACTS: HostFacts = { containerInstances: new Map(), primaryEnis: new Map(), interfaceTypes: new Map() };

@@ -2,6 +2,7 @@ import { ApiError } from '../context.js';
 import { throttled, unknownOperation } from './errors.js';
 import type { Input } from './input.js';
 import { listAccountSettings, putAccountSetting, putAccountSettingDefault } from './operations/account-settings.js';
+import { createCapacityProvider, describeCapacityProviders } from './operations/capacity-providers.js';
 import { createCluster, describeClusters, listClusters } from './operations/clusters.js';
 import {
   deregisterContainerInstance,
@@ -40,6 +41,8 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   DeregisterContainerInstance: deregisterContainerInstance,
   DescribeContainerInstances: describeContainerInstances,
   ListContainerInstances: listContainerInstances,
+  CreateCapacityProvider: createCapacityProvider,
+  DescribeCapacityProviders: describeCapacityProviders,
   PutAccountSetting: putAccountSetting,
   PutAccountSettingDefault: putAccountSettingDefault,
   ListAccountSettings: listAccountSettings,

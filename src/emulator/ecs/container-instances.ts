@@ -44,7 +44,12 @@ export interface ContainerInstanceRecord {
   readonly tags: Map<string, string>;
   /** Tasks placed on it that have not released their resources yet. */
   readonly tasks: Set<TaskRecord>;
+  /** Set for a Managed Instance: the capacity provider that launched it (ECS model, ContainerInstance.capacityProviderName). */
+  readonly capacityProviderName?: string;
 }
+
+/** EC2 placement uses only instances the cluster's owner registered: a Managed Instance serves its provider's tasks (*inferred*). */
+export const registeredByAgent = (record: ContainerInstanceRecord): boolean => record.capacityProviderName === undefined;
 
 /** What a task reserves on its container instance: task-level sizes, else the sum of its containers'. */
 export function taskResources(definition: TaskDefinitionRecord): Resources {
@@ -124,11 +129,16 @@ export class Capacity {
    * attachment (the instance's limit less the ENIs attached) or, on a trunked instance, a branch
    * (see eniLimitsOf); the reason RESOURCE:ENI for a full instance is *inferred*.
    */
-  place(cluster: ClusterRecord, definition: TaskDefinitionRecord, awsvpc: AwsVpcSettings | undefined): Placement {
+  place(
+    cluster: ClusterRecord,
+    definition: TaskDefinitionRecord,
+    awsvpc: AwsVpcSettings | undefined,
+    eligible: (record: ContainerInstanceRecord) => boolean = registeredByAgent,
+  ): Placement {
     const need = taskResources(definition);
     const failures: PlacementFailure[] = [];
     let best: { on: ContainerInstanceRecord; subnetId: string | undefined } | undefined;
-    for (const record of this.placeable(cluster)) {
+    for (const record of this.placeable(cluster).filter(eligible)) {
       const subnetId = awsvpc ? this.subnetInZone(awsvpc, record.instance.availabilityZone) : undefined;
       if (awsvpc && subnetId === undefined) failures.push({ arn: record.arn, reason: 'ATTRIBUTE' });
       else if (awsvpc && !this.hasEniSlot(record)) failures.push({ arn: record.arn, reason: 'RESOURCE:ENI' });
@@ -233,6 +243,7 @@ function containerInstanceFields(record: ContainerInstanceRecord, time: (ms: num
   return compact({
     containerInstanceArn: record.arn,
     ec2InstanceId: record.instance.instanceId,
+    capacityProviderName: record.capacityProviderName,
     version: record.version,
     versionInfo: record.versionInfo,
     remainingResources: resourceList(record.remaining),

@@ -14,6 +14,7 @@ import { taskView } from './views.js';
 import { tagsOf } from './operations/tags.js';
 import { AccountSettings } from './operations/account-settings.js';
 import { deregister } from './operations/container-instances.js';
+import { ManagedInstances } from './managed-instances.js';
 
 export { ECS_OPERATIONS } from './api.js';
 export type { TaskArnFormat } from './arns.js';
@@ -86,6 +87,7 @@ export function createEcsEmulation(context: EmulatorContext, options: EcsEmulato
     store,
     lifecycle,
     capacity,
+    managedInstances: new ManagedInstances(context, capacity, () => store.nextSequence()),
     accountSettings: new AccountSettings(`arn:aws:iam::${context.accountId}:root`),
     taskArnFormat: options.taskArnFormat ?? 'long',
   };

@@ -12,15 +12,11 @@ export { LAUNCH_TYPES, type LaunchType } from '../../contract/ids.js';
 /**
  * Every launch type but FARGATE places tasks on container instances (EC2 instances, external
  * hosts, or Managed Instances) registered to the cluster. EC2 instances register through
- * RegisterContainerInstance; EXTERNAL hosts (SSM-activated) and Managed Instances (launched by a
- * Managed Instances capacity provider) cannot be registered in the emulator, so those launch
- * types always find an empty cluster. RunTask answers what ECS answers for one (observed, e.g. in
- * CloudTrail: InvalidParameterException "No Container Instances were found in your cluster."),
- * and a service never places a task. That EXTERNAL and MANAGED_INSTANCES answer the same as EC2
- * is inferred. (Not emulated yet, for when it is: ECS Developer Guide, "Amazon ECS task networking
- * for Amazon ECS Managed Instances": network modes awsvpc and host; "Allocate a network interface
- * for tasks on Amazon ECS Managed Instances": every instance gets a trunk ENI at launch when its
- * type supports trunking, and each awsvpc task's ENI is attached to that trunk — a branch ENI.)
+ * RegisterContainerInstance; Managed Instances are launched by ECS for a Managed Instances
+ * capacity provider (see managed-instances.ts); EXTERNAL hosts (SSM-activated) cannot be
+ * registered in the emulator, so that launch type always finds an empty cluster. RunTask answers
+ * what ECS answers for one (observed, e.g. in CloudTrail: InvalidParameterException "No Container
+ * Instances were found in your cluster."); that EXTERNAL answers the same as EC2 is inferred.
  */
 export const needsContainerInstances = (launchType: LaunchType): boolean => launchType !== 'FARGATE';
 
@@ -118,8 +114,10 @@ export interface TaskRecord {
   readonly availabilityZone: string;
   readonly platformVersion?: string;
   readonly awsvpc?: AwsVpcSettings;
-  /** EC2 launch type: the container instance the task was placed on. */
+  /** EC2 and MANAGED_INSTANCES: the container instance the task was placed on. */
   readonly containerInstance?: ContainerInstanceRecord;
+  /** ECS model, Task.capacityProviderName: set when a capacity provider strategy placed the task. */
+  readonly capacityProviderName?: string;
   readonly containers: ContainerRecord[];
   readonly tags: Map<string, string>;
   lastStatus: TaskStatus;

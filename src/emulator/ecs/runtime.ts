@@ -3,6 +3,7 @@ import type { TaskArnFormat } from './arns.js';
 import type { Capacity } from './container-instances.js';
 import type { AccountSettings } from './operations/account-settings.js';
 import type { Input } from './input.js';
+import type { ManagedInstances } from './managed-instances.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import type { EcsStore } from './store.js';
 
@@ -13,6 +14,8 @@ export interface EcsRuntime {
   readonly lifecycle: TaskLifecycle;
   /** Registered container instances and their placement. */
   readonly capacity: Capacity;
+  /** Managed Instances capacity providers and the instances ECS launched for them. */
+  readonly managedInstances: ManagedInstances;
   readonly accountSettings: AccountSettings;
   /** The ARN format new tasks get (the account's `taskLongArnFormat` setting). */
   taskArnFormat: TaskArnFormat;

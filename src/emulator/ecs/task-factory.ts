@@ -18,6 +18,7 @@ export interface NewTaskSpec {
   readonly awsvpc?: AwsVpcSettings;
   readonly tags: ReadonlyMap<string, string>;
   readonly arnFormat: TaskArnFormat;
+  readonly capacityProviderName?: string;
   /** EC2 launch type: where placement put the task, and (awsvpc) the subnet in its zone. */
   readonly placement?: { readonly on: ContainerInstanceRecord; readonly subnetId: string | undefined };
 }
@@ -56,6 +57,7 @@ export function createTask(context: EmulatorContext, store: EcsStore, spec: NewT
     platformVersion: spec.launchType === 'FARGATE' ? resolvePlatformVersion(spec.platformVersion) : undefined,
     awsvpc: spec.awsvpc,
     containerInstance: host,
+    capacityProviderName: spec.capacityProviderName,
     containers: spec.taskDefinition.containerDefinitions.map((definition) => ({
       containerArn: containerArn(context, spec.arnFormat, spec.cluster.clusterName, taskId, uuid(random)),
       name: definition.name,

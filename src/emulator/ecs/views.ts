@@ -70,6 +70,7 @@ function taskFields(task: TaskRecord, rendering: TaskRendering, region: string):
     attachments: attachments(task, rendering, region),
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     availabilityZone: task.availabilityZone,
+    capacityProviderName: task.capacityProviderName,
     clusterArn: task.cluster.clusterArn,
     connectivity: task.connectivity,
     containerInstanceArn: task.containerInstance?.arn,

@@ -19,6 +19,13 @@ export const ECS_AUTHORIZATIONS: Readonly<Record<string, Mapping>> = {
   CreateCluster: (input, scope) => [
     ecs('CreateCluster', arn(scope, 'cluster', text(input, 'clusterName') ?? 'default'), requestTagContext(tags(input))),
   ],
+  // Reference: capacity-provider required; aws:RequestTag, aws:TagKeys.
+  CreateCapacityProvider: (input, scope) => [
+    ecs('CreateCapacityProvider', arn(scope, 'capacity-provider', text(input, 'name') ?? ''), requestTagContext(tags(input))),
+  ],
+  // Reference: capacity-provider required; without names, every provider of the account.
+  DescribeCapacityProviders: (input, scope) =>
+    strings(input, 'capacityProviders', ['*']).map((name) => ecs('DescribeCapacityProviders', name.startsWith('arn:') ? name : arn(scope, 'capacity-provider', name))),
   // Reference: no resource type.
   ListClusters: () => [ecs('ListClusters', '*')],
   // Reference: cluster required (aws:ResourceTag).

@@ -67,7 +67,7 @@ describe('task definitions', () => {
     expect(field(latest, 'taskDefinition')).toMatchObject({
       revision: 2,
       networkMode: 'awsvpc',
-      compatibilities: ['EC2', 'FARGATE'],
+      compatibilities: ['EC2', 'FARGATE', 'MANAGED_INSTANCES'],
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',

@@ -158,7 +158,7 @@ describe('task start', () => {
   // ECS answers RunTask on a cluster without container instances with InvalidParameterException
   // "No Container Instances were found in your cluster." (observed in CloudTrail records and SDK
   // error reports); the emulator registers no container instances, so only Fargate places tasks.
-  it.each(['EC2', 'EXTERNAL', 'MANAGED_INSTANCES', undefined])('refuses RunTask with launch type %s: no container instances', async (launchType) => {
+  it.each(['EC2', 'EXTERNAL', undefined])('refuses RunTask with launch type %s: no container instances', async (launchType) => {
     const h = await startedHarness();
     await h.call('RegisterTaskDefinition', { family: 'batch', containerDefinitions: [{ name: 'job', image: 'busybox', memory: 128 }] });
     const error = await h.callError('RunTask', { cluster: 'demo', taskDefinition: 'batch', count: 2, ...(launchType ? { launchType } : {}) });

@@ -1,9 +1,11 @@
 import { clientException, invalidParameter } from '../errors.js';
-import { optionalEnum, optionalInteger, optionalString, optionalTags, requiredString } from '../input.js';
+import { optionalEnum, optionalInteger, optionalObjectList, optionalString, optionalTags, requiredString, type Input } from '../input.js';
+import { providerOfStrategy, type ManagedInstancesProviderRecord } from '../managed-instances.js';
+import type { EcsRuntime } from '../runtime.js';
 import { LAUNCH_TYPES, needsContainerInstances } from '../model.js';
 import { checkLaunchType, readAwsVpcSettings } from '../network-configuration.js';
 import type { Operation } from '../runtime.js';
-import type { PlacementFailure } from '../container-instances.js';
+import { registeredByAgent, type Placement, type PlacementFailure } from '../container-instances.js';
 import { placesOnContainerInstances } from '../placement.js';
 import { createTask } from '../task-factory.js';
 import { taskView } from '../views.js';
@@ -34,9 +36,13 @@ export const runTask: Operation = (runtime, input) => {
   if (clientToken !== undefined && !CLIENT_TOKEN_PATTERN.test(clientToken)) {
     throw invalidParameter('clientToken must be 1 to 64 characters in the range 33-126.');
   }
+  const cluster = store.clusterOrDefault(optionalString(input, 'cluster'));
+  const provider = managedInstancesProviderOf(runtime, input, cluster.clusterArn);
   // ECS model (RunTask.launchType / capacityProviderStrategy): without either, the cluster's
   // default capacity provider strategy applies; the emulator's clusters have none, so EC2 (inferred).
-  const launchType = optionalEnum(input, 'launchType', LAUNCH_TYPES) ?? 'EC2';
+  // That a task a Managed Instances provider placed reports launch type MANAGED_INSTANCES (the
+  // LaunchType enum's value) besides its capacityProviderName is *inferred*.
+  const launchType = provider ? 'MANAGED_INSTANCES' : (optionalEnum(input, 'launchType', LAUNCH_TYPES) ?? 'EC2');
   const startedBy = optionalString(input, 'startedBy');
   if (startedBy !== undefined && !STARTED_BY_PATTERN.test(startedBy)) {
     throw invalidParameter('startedBy may contain up to 128 letters, numbers, hyphens, forward slashes and underscores.');
@@ -45,12 +51,11 @@ export const runTask: Operation = (runtime, input) => {
   // ECS model (RunTask.propagateTags): "An error will be received if you specify the SERVICE option when running a task."
   if (propagateTags === 'SERVICE') throw invalidParameter('SERVICE is not a valid propagateTags value for RunTask.');
   const requestTags = optionalTags(input, 'tags') ?? [];
-  const cluster = store.clusterOrDefault(optionalString(input, 'cluster'));
   const definition = store.findTaskDefinition(reference);
   if (!definition) throw clientException('TaskDefinition not found.');
   // Which check ECS makes first is inferred: placement needs instances before compatibility matters.
   const onInstances = placesOnContainerInstances(launchType);
-  if (needsContainerInstances(launchType) && (!onInstances || runtime.capacity.placeable(cluster).length === 0)) {
+  if (!provider && needsContainerInstances(launchType) && (!onInstances || !runtime.capacity.placeable(cluster).some(registeredByAgent))) {
     throw invalidParameter('No Container Instances were found in your cluster.');
   }
   checkLaunchType(launchType, definition);
@@ -63,7 +68,11 @@ export const runTask: Operation = (runtime, input) => {
   const tasks = [];
   const failures = new Map<string, PlacementFailure>();
   for (let index = 0; index < count; index++) {
-    const placement = onInstances ? runtime.capacity.place(cluster, definition, awsvpc) : undefined;
+    const placement: Placement | undefined = provider
+      ? runtime.managedInstances.place(provider, definition, awsvpc)
+      : onInstances
+        ? runtime.capacity.place(cluster, definition, awsvpc)
+        : undefined;
     if (placement && !placement.placed) {
       for (const failure of placement.failures) failures.set(failure.arn, failure);
       break;
@@ -78,6 +87,7 @@ export const runTask: Operation = (runtime, input) => {
       awsvpc,
       tags,
       arnFormat: runtime.taskArnFormat,
+      ...(provider ? { capacityProviderName: provider.name } : {}),
       placement: placement?.placed ? placement : undefined,
     });
     if (placement?.placed) runtime.capacity.reserve(task, placement.on);
@@ -86,3 +96,35 @@ export const runTask: Operation = (runtime, input) => {
   for (const task of tasks) lifecycle.launch(task);
   return { tasks: tasks.map((task) => taskView(task, context.region, true)), failures: [...failures.values()] };
 };
+
+/** ECS model (RunTask.capacityProviderStrategy): "A capacity provider strategy can contain a maximum of 20 capacity providers." */
+const MAX_STRATEGY_ITEMS = 20;
+
+/**
+ * The Managed Instances provider a RunTask names, if any. ECS model (RunTask.launchType and
+ * capacityProviderStrategy): "If you want to use Amazon ECS Managed Instances, you must use the
+ * capacityProviderStrategy request parameter and omit the launchType request parameter", and
+ * "If a capacityProviderStrategy is specified, the launchType parameter must be omitted". The
+ * messages of the refusals are *inferred*; so is the one for a provider the cluster does not have
+ * (a Managed Instances provider exists in one cluster only: CreateCapacityProvider.cluster).
+ * FARGATE / FARGATE_SPOT strategies are not emulated (use launchType FARGATE).
+ */
+function managedInstancesProviderOf(runtime: EcsRuntime, input: Input, clusterArn: string): ManagedInstancesProviderRecord | undefined {
+  const strategy = optionalObjectList(input, 'capacityProviderStrategy');
+  const launchType = optionalString(input, 'launchType');
+  if (strategy === undefined) {
+    if (launchType === 'MANAGED_INSTANCES') {
+      throw invalidParameter('To run tasks on Amazon ECS Managed Instances, specify a capacityProviderStrategy and omit launchType.');
+    }
+    return undefined;
+  }
+  if (launchType !== undefined) throw invalidParameter('Specifying both a launchType and capacityProviderStrategy is not supported.');
+  if (strategy.length > MAX_STRATEGY_ITEMS) throw invalidParameter(`A capacity provider strategy can contain at most ${MAX_STRATEGY_ITEMS} capacity providers.`);
+  const items = strategy.map((item) => ({ capacityProvider: requiredString(item, 'capacityProvider'), base: optionalInteger(item, 'base', 0, 100_000) }));
+  const name = providerOfStrategy(items);
+  const provider = runtime.managedInstances.find(name);
+  if (!provider || provider.cluster.clusterArn !== clusterArn) {
+    throw invalidParameter(`The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster: ${name}.`);
+  }
+  return provider;
+}

@@ -83,7 +83,14 @@ export const registerTaskDefinition: Operation = (runtime, input) => {
     revision,
     networkMode,
     requiresCompatibilities,
-    compatibilities: fargateCompatible ? ['EC2', 'FARGATE'] : ['EC2'],
+    compatibilities: [
+      'EC2',
+      ...(fargateCompatible ? (['FARGATE'] as const) : []),
+      // ECS Developer Guide, "Amazon ECS task networking for Amazon ECS Managed Instances": the
+      // network mode must be given and be awsvpc or host. That ECS lists MANAGED_INSTANCES among
+      // such a definition's compatibilities is *inferred*.
+      ...(networkMode === 'awsvpc' || networkMode === 'host' ? (['MANAGED_INSTANCES'] as const) : []),
+    ],
     cpu,
     memory,
     taskRoleArn: optionalString(input, 'taskRoleArn'),
