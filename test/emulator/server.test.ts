@@ -107,13 +107,15 @@ describe('throttling', () => {
     h.emulator.setFaults({
       ec2Throttling: {
         mutating: { capacity: 1, refillPerSecond: 1 },
-        nonMutating: { capacity: 1, refillPerSecond: 20 },
+        // One token a second: the two back-to-back calls below stay inside one refill interval
+        // even on a loaded machine, and the pause is long enough for the next token.
+        nonMutating: { capacity: 1, refillPerSecond: 1 },
         createTags: { capacity: 1, refillPerSecond: 1 },
       },
     });
     await h.ec2.send(new DescribeTrafficMirrorSessionsCommand({}));
     await expectEc2Error(h.ec2.send(new DescribeTrafficMirrorSessionsCommand({})), 'RequestLimitExceeded', 503);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await h.ec2.send(new DescribeTrafficMirrorSessionsCommand({}));
   });
 });
