@@ -97,30 +97,33 @@ export async function registerEc2TaskDefinitions(clients: EmulatorClients, famil
   return { awsvpc: await register('awsvpc', family), bridge: await register('bridge', `${family}-bridge`) };
 }
 
+/** `count` tasks of one definition, 10 per RunTask; a task that fits nowhere fails with ECS's reasons. */
+export async function runEc2TaskBatch(clients: EmulatorClients, cluster: string, taskDefinition: string, count: number, awsvpcSubnets: string[] | undefined): Promise<string[]> {
+  const arns: string[] = [];
+  for (let left = count; left > 0; left -= 10) {
+    const output = await clients.ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition,
+        count: Math.min(10, left),
+        launchType: 'EC2',
+        ...(awsvpcSubnets ? { networkConfiguration: { awsvpcConfiguration: { subnets: awsvpcSubnets, assignPublicIp: 'DISABLED' } } } : {}),
+      }),
+    );
+    const failures = output.failures ?? [];
+    if (failures.length > 0) throw new Error(`RunTask placed ${output.tasks?.length ?? 0} of ${Math.min(10, left)}: ${failures.map((f) => f.reason).join(', ')}`);
+    arns.push(...(output.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
+  }
+  return arns;
+}
+
 /**
- * The awsvpc tasks first, then the bridge ones, 10 per RunTask as for Fargate: the bridge tasks
- * then cannot take the CPU an awsvpc task needs on an instance with a free ENI. A task that
- * fits nowhere is a sizing error of the bench, so it fails the run with ECS's reasons.
+ * The awsvpc tasks first, then the bridge ones: the bridge tasks then cannot take the CPU an
+ * awsvpc task needs on an instance with a free ENI. A task that fits nowhere is a sizing error of
+ * the bench, so it fails the run.
  */
 export async function runEc2Tasks(clients: EmulatorClients, cluster: string, definitions: { awsvpc: string; bridge: string }, plan: FleetPlan, subnets: string[]): Promise<string[]> {
-  const arns: string[] = [];
-  const run = async (taskDefinition: string, count: number, awsvpc: boolean) => {
-    for (let left = count; left > 0; left -= 10) {
-      const output = await clients.ecs.send(
-        new RunTaskCommand({
-          cluster,
-          taskDefinition,
-          count: Math.min(10, left),
-          launchType: 'EC2',
-          ...(awsvpc ? { networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: 'DISABLED' } } } : {}),
-        }),
-      );
-      const failures = output.failures ?? [];
-      if (failures.length > 0) throw new Error(`RunTask placed ${output.tasks?.length ?? 0} of ${Math.min(10, left)}: ${failures.map((f) => f.reason).join(', ')}`);
-      arns.push(...(output.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
-    }
-  };
-  await run(definitions.awsvpc, plan.awsvpcTasks, true);
-  await run(definitions.bridge, plan.bridgeTasks, false);
-  return arns;
+  const awsvpc = await runEc2TaskBatch(clients, cluster, definitions.awsvpc, plan.awsvpcTasks, subnets);
+  const bridge = await runEc2TaskBatch(clients, cluster, definitions.bridge, plan.bridgeTasks, undefined);
+  return [...awsvpc, ...bridge];
 }

@@ -5,7 +5,7 @@
  *   npm run bench -- burst --tasks 300 [--profile realistic] [--seed 1] [--out bench/results]
  *   npm run bench -- burst --tasks 1000 --profile hostile --strategies ours [--shared 2]
  *   npm run bench -- burst --tasks 300 --strategies ours --capacity ec2 [--instance-type m5.xlarge] [--bridge-share 0.3]
- *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8]
+ *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8] [--capacity ec2 [--instance-type m5.xlarge]]
  *   npm run bench -- emulator-index [--calls 200] [--repeats 5]
  *   npm run bench -- cold-init [--runs 15]
  *   npm run bench -- reconcile [--tasks 10000] [--churn 50] [--drift 1]
@@ -185,6 +185,17 @@ function seedCheckCommand(): Command {
     });
 }
 
+interface TrickleFlags {
+  durationS: number;
+  intervalS: number;
+  pullMinS: number;
+  pullMaxS: number;
+  profile: ProfileName;
+  seed: number;
+  capacity: CapacityName;
+  instanceType?: string;
+}
+
 function trickleCommand(): Command {
   return new Command('trickle')
     .description('tasks started one at a time: ENI ATTACHED → session p50/p95/p99/max, share before RUNNING (targets p99 ≤ 3 s, 100%)')
@@ -194,10 +205,14 @@ function trickleCommand(): Command {
     .option('--pull-max-s <s>', 'image pull, longest', nonNegativeNumber, 8)
     .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
     .option('--seed <n>', 'emulator seed', positiveInteger, 1)
-    .action(async (flags: { durationS: number; intervalS: number; pullMinS: number; pullMaxS: number; profile: ProfileName; seed: number }) => {
+    .addOption(new Option('--capacity <kind>', 'where the tasks run (ec2: awsvpc tasks on a fleet sized for all of them)').choices([...CAPACITIES]).default('fargate'))
+    .addOption(new Option('--instance-type <type>', `ec2: container instance type (default ${DEFAULT_INSTANCE_TYPE})`).choices([...FLEET_INSTANCE_TYPES]))
+    .action(async (flags: TrickleFlags, command: Command) => {
+      if (flags.capacity === 'fargate' && flags.instanceType !== undefined) command.error('error: --instance-type needs --capacity ec2', { exitCode: EXIT_USAGE });
       const tasks = Math.max(1, Math.floor(flags.durationS / Math.max(0.1, flags.intervalS)));
       const result = await runTrickleBench({
         tasks,
+        ...(flags.capacity === 'ec2' ? { ec2InstanceType: flags.instanceType ?? DEFAULT_INSTANCE_TYPE } : {}),
         intervalMs: flags.intervalS * 1000,
         profile: flags.profile,
         seed: flags.seed,
