@@ -194,7 +194,9 @@ export function sourcesOf(launched: readonly LaunchedTask[]): Source[] {
   const byEni = new Map<string, LaunchedTask[]>();
   for (const task of launched) {
     if (task.networkInterfaceId === undefined) continue;
-    byEni.set(task.networkInterfaceId, [...(byEni.get(task.networkInterfaceId) ?? []), task]);
+    const tasks = byEni.get(task.networkInterfaceId);
+    if (tasks) tasks.push(task);
+    else byEni.set(task.networkInterfaceId, [task]);
   }
   return [...byEni].map(([networkInterfaceId, tasks]) => {
     const first = tasks[0] as LaunchedTask;
