@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ProfileName } from '../src/emulator/profile.js';
-import { BENCH_QUEUE_DEFAULTS, deadlineSeconds, physicalLimitSeconds, runBurstStrategy, type StrategyResult } from './burst.js';
+import { BENCH_QUEUE_DEFAULTS, deadlineSeconds, FARGATE, physicalLimitSeconds, runBurstStrategy, type BurstCapacity, type StrategyResult } from './burst.js';
 import { oursStrategy, seedStrategy, TOPOLOGY_DELAYS, type OursSettings, type Strategy } from './strategies.js';
 import { formatLatency, LATENCY_TARGETS } from './latency.js';
 import { renderCoverageChart } from './svg-chart.js';
@@ -19,6 +19,8 @@ export const BURST_TARGETS = { ratioToLimit: 1.15, requestsPerMirroredEni: 1.3 }
 
 export interface BurstBenchOptions {
   readonly tasks: number;
+  /** Default Fargate. */
+  readonly capacity?: BurstCapacity;
   readonly profile: ProfileName;
   readonly seed: number;
   readonly out: string;
@@ -40,8 +42,10 @@ export interface BurstBenchReport {
   readonly when: string;
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string };
   readonly tasks: number;
+  readonly capacity: BurstCapacity;
   readonly profile: ProfileName;
   readonly seed: number;
+  /** (sources − 50) / 5: on EC2 known only once the tasks are placed (one source per instance for bridge tasks). */
   readonly limitSeconds: number;
   readonly deadlineSeconds: number;
   readonly competitorCreatesPerSecond: number;
@@ -66,15 +70,18 @@ export const DEFAULT_OURS: OursSettings = {
 
 export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBenchReport> {
   const shared = options.competitorCreatesPerSecond ?? 0;
-  const limit = physicalLimitSeconds(options.tasks, shared);
+  const capacity = options.capacity ?? FARGATE;
+  // At most N sources: the deadline of N fits every placement.
   const deadline = deadlineSeconds(options.tasks, shared);
-  const base = { tasks: options.tasks, profile: options.profile, seed: options.seed, deadlineSeconds: deadline, progress: options.progress, competitorCreatesPerSecond: shared };
+  const base = { tasks: options.tasks, capacity, profile: options.profile, seed: options.seed, deadlineSeconds: deadline, progress: options.progress, competitorCreatesPerSecond: shared };
   const runs: { strategy: Strategy; announceActivating: boolean | undefined }[] = options.strategies.map((name) =>
     name === 'ours' ? { strategy: oursStrategy(options.ours), announceActivating: undefined } : { strategy: seedStrategy(), announceActivating: true },
   );
+  const fargateLimit = physicalLimitSeconds(options.tasks, shared);
+  const limitText = capacity.kind === 'fargate' ? `= ${fargateLimit.toFixed(1)} s` : '(sources: task ENIs + one per instance with bridge tasks, counted once placed)';
   options.write(
-    `burst: ${options.tasks} Fargate tasks (RunTask × ${Math.ceil(options.tasks / 10)}, 10 each), profile ${options.profile}, seed ${options.seed}; ` +
-      `${shared > 0 ? `another client spends ${shared} creates/s: physical limit (N − 50) / ${5 - shared}` : 'physical limit (N − 50) / 5'} = ${limit.toFixed(1)} s; deadline ${deadline.toFixed(0)} s; ${options.parallel ? 'strategies in parallel' : 'strategies one after the other'}\n`,
+    `burst: ${options.tasks} ${capacityText(capacity)} (RunTask × ${Math.ceil(options.tasks / 10)}, 10 each), profile ${options.profile}, seed ${options.seed}; ` +
+      `${shared > 0 ? `another client spends ${shared} creates/s: physical limit (N − 50) / ${5 - shared}` : 'physical limit (N − 50) / 5'} ${limitText}; deadline ${deadline.toFixed(0)} s; ${options.parallel ? 'strategies in parallel' : 'strategies one after the other'}\n`,
   );
   const runOne = (run: (typeof runs)[number]) => {
     options.progress(`running ${run.strategy.name}: ${run.strategy.label}`);
@@ -90,6 +97,8 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
     options.progress('running seed with ACTIVATING not announced');
     seedWithoutActivating = await runBurstStrategy(seedStrategy(), { ...base, timing: { announceActivating: false } });
   }
+  // Placement is the same for every strategy (same seed, same fleet): the first run's count is the run's.
+  const limit = results[0]?.limitSeconds ?? fargateLimit;
 
   await mkdir(options.out, { recursive: true });
   const json = join(options.out, `${options.name}.json`);
@@ -98,6 +107,7 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
     when: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
     tasks: options.tasks,
+    capacity,
     profile: options.profile,
     seed: options.seed,
     limitSeconds: limit,
@@ -115,11 +125,17 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
   return report;
 }
 
+/** `Fargate tasks`, or `tasks on 100 × m5.xlarge (30% bridge)`; the fleet size is known after planning, so only the type here. */
+export function capacityText(capacity: BurstCapacity): string {
+  if (capacity.kind === 'fargate') return 'Fargate tasks';
+  return `EC2 tasks on ${capacity.instanceType} container instances${capacity.bridgeShare > 0 ? ` (${Math.round(capacity.bridgeShare * 100)}% bridge)` : ' (awsvpc)'}`;
+}
+
 const COLORS: Record<string, string> = { ours: '#1f77b4', seed: '#d62728' };
 
 export function burstChart(report: BurstBenchReport): string {
   return renderCoverageChart({
-    title: `Burst of ${report.tasks} Fargate tasks: mirrorable ENIs mirrored over time`,
+    title: `Burst of ${report.tasks} ${capacityText(report.capacity ?? FARGATE)}: mirrorable ENIs mirrored over time`,
     subtitle: `emulator profile ${report.profile}, seed ${report.seed}; EC2 mutating bucket 50 + 5/s; the seed's emulator announces ACTIVATING (its best case)`,
     series: report.results.map((r) => ({
       label: `${r.strategy}: ${r.fullCoverageSeconds === null ? `${r.coveragePercent.toFixed(1)}% at the end` : `100% at ${r.fullCoverageSeconds.toFixed(1)} s`}`,
@@ -160,6 +176,11 @@ export function formatBurstTable(report: BurstBenchReport): string {
   const rows: [string, ...string[]][] = [];
   const results = report.results;
   const add = (figure: string, value: (r: StrategyResult) => string, target: string) => rows.push([figure, ...results.map(value), target]);
+  if (results.some((r) => r.fleet)) {
+    add('container instances (task ENIs each)', (r) => (r.fleet ? `${r.fleet.instances} × ${r.fleet.instanceType} (${r.fleet.taskEnisPerInstance})` : '—'), '');
+    add('tasks awsvpc / bridge', (r) => (r.fleet ? `${r.fleet.awsvpcTasks} / ${r.fleet.bridgeTasks}` : '—'), '');
+    add('source ENIs: of instances (bridge)', (r) => String(r.instanceEnis), '');
+  }
   add('ENIs (mirrorable / unsupported / late)', (r) => `${r.enis} (${r.mirrorable} / ${r.unsupported} / ${r.lateEnis})`, '');
   add('mirrored / mirrorable', (r) => `${r.mirrored} / ${r.mirrorable} (${r.coveragePercent.toFixed(1)}%)`, '100%');
   add('time to full coverage', (r) => (r.fullCoverageSeconds === null ? 'never' : `${r.fullCoverageSeconds.toFixed(1)} s`), '');

@@ -1,6 +1,10 @@
 /**
- * Burst benchmark: N Fargate tasks start at once; how fast, how cheaply
- * and how exactly does each strategy mirror their ENIs against EC2's token buckets?
+ * Burst benchmark: N tasks start at once, on Fargate or on EC2 container instances; how fast, how
+ * cheaply and how exactly does each strategy mirror their ENIs against EC2's token buckets?
+ *
+ * What must be mirrored is counted in sources, the ENIs that carry the tasks' traffic: on Fargate
+ * and for awsvpc tasks on EC2 each task's own ENI; for bridge tasks the primary ENI of their
+ * container instance, one source (one create) however many of them run there.
  *
  * Each strategy gets its own emulator, started with the same profile and seed: same tasks, same
  * late and unsupported ENIs (decided at RunTask, before any strategy acts). Duplicate and reordered
@@ -14,7 +18,9 @@ import { groundTruth } from '../src/emulator/ground-truth.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import type { NetworkInterface } from '../src/emulator/network.js';
 import type { EmulatorTiming, ProfileName } from '../src/emulator/profile.js';
-import { createCluster, createMirrorTargetAndFilter, emulatorClients, registerFargateTaskDefinition, runFargateTasks } from '../src/demo/world.js';
+import { createCluster, createMirrorTargetAndFilter, emulatorClients, registerFargateTaskDefinition, runFargateTasks, type EmulatorClients } from '../src/demo/world.js';
+import type { LaunchedContainerInstance } from '../src/emulator/capacity.js';
+import { instanceCapacityOf, launchFleet, planFleet, registerEc2TaskDefinitions, runEc2Tasks, type FleetPlan } from './ec2-fleet.js';
 import { startCompetitor, type CompetitorStats, type RunningCompetitor } from './competitor.js';
 import { SessionFirstSeen, type LatencySummary } from './latency.js';
 import type { Strategy } from './strategies.js';
@@ -47,8 +53,17 @@ export function deadlineSeconds(tasks: number, sharedPerSecond = 0): number {
   return 3 * physicalLimitSeconds(tasks, sharedPerSecond) + 60;
 }
 
+/** Where the burst's tasks run. */
+export type BurstCapacity =
+  | { readonly kind: 'fargate' }
+  | { readonly kind: 'ec2'; readonly instanceType: string; readonly bridgeShare: number };
+
+export const FARGATE: BurstCapacity = { kind: 'fargate' };
+
 export interface BurstRunOptions {
   readonly tasks: number;
+  /** Default Fargate. */
+  readonly capacity?: BurstCapacity;
   readonly profile: ProfileName;
   readonly seed: number;
   readonly timing?: Partial<EmulatorTiming>;
@@ -73,7 +88,13 @@ export interface StrategyResult {
   readonly label: string;
   readonly settings: Readonly<Record<string, number | string | boolean | null>>;
   readonly tasks: number;
+  readonly capacity: BurstCapacity['kind'];
+  /** EC2 capacity: the fleet the tasks ran on. */
+  readonly fleet: FleetPlan | null;
+  /** Sources: task ENIs, plus one primary ENI per instance running bridge tasks. */
   readonly enis: number;
+  /** Of the sources, primary ENIs of container instances (bridge tasks). */
+  readonly instanceEnis: number;
   readonly mirrorable: number;
   readonly unsupported: number;
   readonly lateEnis: number;
@@ -112,12 +133,23 @@ export interface StrategyResult {
   readonly groundTruth: { readonly mirrorable: number; readonly mirrored: number; readonly duplicateSessions: number; readonly unsupported: number } | null;
 }
 
-interface LaunchedTask {
+export interface LaunchedTask {
   readonly taskArn: string;
   readonly group: string;
+  /** The ENI its traffic leaves by: its own, or its container instance's primary ENI. */
   readonly networkInterfaceId: string | undefined;
   readonly mirrorable: boolean;
   readonly late: boolean;
+  readonly onInstanceEni: boolean;
+}
+
+/** One ENI to mirror and the tasks whose traffic it carries. */
+export interface Source {
+  readonly networkInterfaceId: string;
+  readonly mirrorable: boolean;
+  readonly late: boolean;
+  readonly onInstanceEni: boolean;
+  readonly tasks: readonly LaunchedTask[];
 }
 
 type Json = Record<string, unknown>;
@@ -136,18 +168,40 @@ function enisByAttachment(emulator: RunningEmulator): Map<string, NetworkInterfa
   return byAttachment;
 }
 
-/** Right after RunTask, while the attachment is PRECREATED and the task view shows no ENI id yet. */
-function launchedTask(emulator: RunningEmulator, taskArn: string, byAttachment: ReadonlyMap<string, NetworkInterface>): LaunchedTask {
+/**
+ * Right after RunTask, while the attachment is PRECREATED and the task view shows no ENI id yet.
+ * A task without an ENI attachment on a container instance (bridge) is sourced by the instance's
+ * primary ENI, as the product's door does (src/core/door.ts).
+ */
+function launchedTask(emulator: RunningEmulator, taskArn: string, byAttachment: ReadonlyMap<string, NetworkInterface>, primaryEnis: ReadonlyMap<string, string>): LaunchedTask {
   const view = emulator.ecs.describeTask(taskArn);
   const attachment = ((view?.attachments ?? []) as Json[]).find((a) => a.type === 'ElasticNetworkInterface' || a.type === 'eni');
-  const eni = typeof attachment?.id === 'string' ? byAttachment.get(attachment.id) : undefined;
+  const own = typeof attachment?.id === 'string' ? byAttachment.get(attachment.id) : undefined;
+  const primaryId = own === undefined && typeof view?.containerInstanceArn === 'string' ? primaryEnis.get(view.containerInstanceArn) : undefined;
+  const eni = own ?? (primaryId === undefined ? undefined : emulator.network.enis.get(primaryId));
   return {
     taskArn,
     group: String(view?.group ?? ''),
     networkInterfaceId: eni?.networkInterfaceId,
     mirrorable: eni !== undefined && eni.mirroringSupported && eni.interfaceType === 'interface',
     late: eni !== undefined && eni.visibleAt > 0,
+    onInstanceEni: own === undefined && eni !== undefined,
   };
+}
+
+/** One source per distinct ENI: the physical limit counts one create for each. */
+export function sourcesOf(launched: readonly LaunchedTask[]): Source[] {
+  const byEni = new Map<string, LaunchedTask[]>();
+  for (const task of launched) {
+    if (task.networkInterfaceId === undefined) continue;
+    const tasks = byEni.get(task.networkInterfaceId);
+    if (tasks) tasks.push(task);
+    else byEni.set(task.networkInterfaceId, [task]);
+  }
+  return [...byEni].map(([networkInterfaceId, tasks]) => {
+    const first = tasks[0] as LaunchedTask;
+    return { networkInterfaceId, mirrorable: first.mirrorable, late: first.late, onInstanceEni: first.onInstanceEni, tasks };
+  });
 }
 
 /** Sessions to the target per ENI, read in-process (not counted, not throttled, no random draws). */
@@ -169,20 +223,25 @@ interface Observation {
   readonly atRest: boolean;
 }
 
-function observe(emulator: RunningEmulator, targetId: string, launched: readonly LaunchedTask[], seen?: SessionFirstSeen): Observation {
+function observe(emulator: RunningEmulator, targetId: string, launched: readonly LaunchedTask[], sources: readonly Source[], seen?: SessionFirstSeen): Observation {
   const sessions = sessionsPerEni(emulator, targetId);
   seen?.saw(sessions.keys());
-  let mirrored = 0;
   let atRest = true;
   const stopped: LaunchedTask[] = [];
+  const running = new Set<string>();
   for (const task of launched) {
     const view = emulator.ecs.describeTask(task.taskArn);
     const desired = String(view?.desiredStatus ?? 'STOPPED');
     const last = String(view?.lastStatus ?? 'STOPPED');
     if (desired === 'STOPPED') stopped.push(task);
+    else running.add(task.taskArn);
     if (!(last === 'RUNNING' && desired === 'RUNNING') && last !== 'STOPPED') atRest = false;
-    // A stopped task's ENI is deleted with its sessions: it counts as not mirrored.
-    if (task.mirrorable && desired === 'RUNNING' && task.networkInterfaceId && (sessions.get(task.networkInterfaceId) ?? 0) > 0) mirrored++;
+  }
+  // A stopped task's ENI is deleted with its sessions: it counts as not mirrored; an instance's
+  // primary ENI counts while one of its tasks is still meant to run.
+  let mirrored = 0;
+  for (const source of sources) {
+    if (source.mirrorable && (sessions.get(source.networkInterfaceId) ?? 0) > 0 && source.tasks.some((t) => running.has(t.taskArn))) mirrored++;
   }
   let duplicates = 0;
   for (const count of sessions.values()) duplicates += Math.max(0, count - 1);
@@ -201,6 +260,27 @@ async function finalGroundTruth(emulator: RunningEmulator, targetId: string): Pr
   return null;
 }
 
+interface Launched {
+  readonly arns: string[];
+  readonly fleet: readonly LaunchedContainerInstance[];
+  readonly plan: FleetPlan | null;
+}
+
+/** Setup that is not measured (the fleet), then `burst()`: the RunTask calls, which are. */
+async function prepareLaunch(emulator: RunningEmulator, clients: EmulatorClients, capacity: BurstCapacity, tasks: number): Promise<{ clusterArn: string; burst: () => Promise<Launched> }> {
+  const clusterArn = await createCluster(clients, 'burst');
+  const subnets = [...emulator.network.subnets.keys()];
+  const image = 'public.ecr.aws/nginx/nginx:stable';
+  if (capacity.kind === 'fargate') {
+    const taskDefinition = await registerFargateTaskDefinition(clients, 'burst-app', image);
+    return { clusterArn, burst: async () => ({ arns: await runFargateTasks(clients, clusterArn, taskDefinition, tasks, subnets), fleet: [], plan: null }) };
+  }
+  const plan = planFleet({ tasks, bridgeShare: capacity.bridgeShare, instanceType: capacity.instanceType, capacity: instanceCapacityOf(capacity.instanceType) });
+  const fleet = await launchFleet(emulator, 'burst', plan);
+  const definitions = await registerEc2TaskDefinitions(clients, 'burst-app', image);
+  return { clusterArn, burst: async () => ({ arns: await runEc2Tasks(clients, clusterArn, definitions, plan, subnets), fleet, plan }) };
+}
+
 /** One strategy, one emulator: set up, burst, watch until full coverage, settled or deadline. */
 export async function runBurstStrategy(strategy: Strategy, options: BurstRunOptions): Promise<StrategyResult> {
   const emulator = await startEmulator({ port: 0, host: HOST, profile: options.profile, seed: options.seed, ...(options.timing ? { timing: options.timing } : {}) });
@@ -210,21 +290,23 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
   let competitorStats: CompetitorStats | null = null;
   try {
     const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
-    const clusterArn = await createCluster(clients, 'burst');
-    const taskDefinition = await registerFargateTaskDefinition(clients, 'burst-app', 'public.ecr.aws/nginx/nginx:stable');
-    const subnets = [...emulator.network.subnets.keys()];
+    const capacity = options.capacity ?? FARGATE;
+    const { clusterArn, burst } = await prepareLaunch(emulator, clients, capacity, options.tasks);
     const running = strategy.start({ emulator, targetId, filterId, clusterArn, aws: { endpoint: emulator.url, region: emulator.region, credentials: CREDENTIALS } });
     emulator.resetStats();
 
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     // RunTask takes at most 10 tasks per call: N/10 calls in a row, as a deploy script would.
-    const arns = await runFargateTasks(clients, clusterArn, taskDefinition, options.tasks, subnets);
+    const { arns, fleet, plan } = await burst();
     const byAttachment = enisByAttachment(emulator);
-    const launched = arns.map((arn) => launchedTask(emulator, arn, byAttachment));
-    const mirrorable = launched.filter((t) => t.mirrorable).length;
+    const primaryEnis = new Map(fleet.map((i) => [i.containerInstanceArn, i.primaryNetworkInterfaceId]));
+    const launched = arns.map((arn) => launchedTask(emulator, arn, byAttachment, primaryEnis));
+    const sources = sourcesOf(launched);
+    const mirrorable = sources.filter((s) => s.mirrorable).length;
     const shared = options.competitorCreatesPerSecond ?? 0;
-    const limitSeconds = physicalLimitSeconds(options.tasks, shared);
+    // One create per source: N on Fargate; on EC2 fewer when bridge tasks share an instance.
+    const limitSeconds = physicalLimitSeconds(sources.length, shared);
     // From the end of RunTask (so that the tasks and their ENIs are those of the unshared run).
     if (shared > 0) competitor = await startCompetitor(emulator, { createsPerSecond: shared, aws: { endpoint: emulator.url, region: emulator.region, credentials: CREDENTIALS } });
     const competitorRequests = () => competitor?.requests() ?? 0;
@@ -245,7 +327,7 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
     for (;;) {
       const t = seconds();
       sampleMemory();
-      const seen = observe(emulator, targetId, launched, firstSeen);
+      const seen = observe(emulator, targetId, launched, sources, firstSeen);
       const stats = emulator.stats().ec2;
       const ours = stats.total - competitorRequests();
       samples.push({ t, mirrored: seen.mirrored, percent: mirrorable === 0 ? 100 : (seen.mirrored / mirrorable) * 100, ec2Requests: ours, ec2Throttled: stats.throttledTotal - (competitor?.throttled() ?? 0) });
@@ -275,8 +357,9 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
     sampleMemory();
     const runSeconds = seconds();
     const stats = emulator.stats();
-    const final = observe(emulator, targetId, launched, firstSeen);
-    const latency = firstSeen.summary(emulator, launched);
+    const final = observe(emulator, targetId, launched, sources, firstSeen);
+    // One latency per source, timed by its first task (for an instance ENI: the first bridge task placed on it).
+    const latency = firstSeen.summary(emulator, sources.map((s) => s.tasks[0] as LaunchedTask));
     const truth = await finalGroundTruth(emulator, targetId);
     const details = running.details();
     await running.stop();
@@ -287,10 +370,13 @@ export async function runBurstStrategy(strategy: Strategy, options: BurstRunOpti
       label: strategy.label,
       settings: strategy.settings,
       tasks: options.tasks,
-      enis: launched.filter((t) => t.networkInterfaceId).length,
+      capacity: capacity.kind,
+      fleet: plan,
+      enis: sources.length,
+      instanceEnis: sources.filter((s) => s.onInstanceEni).length,
       mirrorable,
-      unsupported: launched.filter((t) => t.networkInterfaceId && !t.mirrorable).length,
-      lateEnis: launched.filter((t) => t.late).length,
+      unsupported: sources.filter((s) => !s.mirrorable).length,
+      lateEnis: sources.filter((s) => s.late).length,
       mirrored,
       coveragePercent: mirrorable === 0 ? 100 : (mirrored / mirrorable) * 100,
       fullCoverageSeconds,

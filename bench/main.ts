@@ -4,7 +4,8 @@
  *
  *   npm run bench -- burst --tasks 300 [--profile realistic] [--seed 1] [--out bench/results]
  *   npm run bench -- burst --tasks 1000 --profile hostile --strategies ours [--shared 2]
- *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8]
+ *   npm run bench -- burst --tasks 300 --strategies ours --capacity ec2 [--instance-type m5.xlarge] [--bridge-share 0.3]
+ *   npm run bench -- trickle [--duration-s 300] [--interval-s 2] [--pull-min-s 2] [--pull-max-s 8] [--capacity ec2 [--instance-type m5.xlarge]]
  *   npm run bench -- emulator-index [--calls 200] [--repeats 5]
  *   npm run bench -- cold-init [--runs 15]
  *   npm run bench -- reconcile [--tasks 10000] [--churn 50] [--drift 1]
@@ -12,9 +13,11 @@
  *   npm run bench -- all
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_USAGE } from '../src/cli/exit.js';
 import { PROFILE_NAMES, type ProfileName } from '../src/emulator/profile.js';
-import { BENCH_VISIBILITY_TIMEOUT_MS } from './burst.js';
+import { BENCH_VISIBILITY_TIMEOUT_MS, FARGATE, type BurstCapacity } from './burst.js';
+import { CAPACITIES, DEFAULT_INSTANCE_TYPE, FLEET_INSTANCE_TYPES, type CapacityName } from './ec2-fleet.js';
 import { DEFAULT_OURS, runBurstBench } from './burst-report.js';
 import { TOPOLOGY_DELAYS } from './strategies.js';
 import { formatColdInit, runColdInitBench } from './cold-init.js';
@@ -49,6 +52,13 @@ function rate(value: string): number | undefined {
   return n;
 }
 
+/** A share of the tasks, 0 to 1. */
+function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share from 0 to 1');
+  return n;
+}
+
 function strategies(value: string): ('ours' | 'seed')[] {
   const names = value.split(',').map((s) => s.trim());
   for (const name of names) if (name !== 'ours' && name !== 'seed') throw new InvalidArgumentError(`unknown strategy ${name} (ours, seed)`);
@@ -73,13 +83,31 @@ interface BurstFlags {
   unannounced: boolean;
   parallel: boolean;
   shared: number;
+  capacity: CapacityName;
+  instanceType?: string;
+  bridgeShare?: number;
   name?: string;
+}
+
+/** The flags that only mean something on EC2 capacity are refused without it (exit 2, one line). */
+function burstCapacity(command: Command, flags: BurstFlags): BurstCapacity {
+  if (flags.capacity === 'fargate') {
+    const stray = [flags.instanceType === undefined ? [] : ['--instance-type'], flags.bridgeShare === undefined ? [] : ['--bridge-share']].flat();
+    if (stray.length > 0) command.error(`error: ${stray.join(' and ')} need${stray.length === 1 ? 's' : ''} --capacity ec2`, { exitCode: EXIT_USAGE });
+    return FARGATE;
+  }
+  return { kind: 'ec2', instanceType: flags.instanceType ?? DEFAULT_INSTANCE_TYPE, bridgeShare: flags.bridgeShare ?? 0 };
+}
+
+function burstName(flags: BurstFlags, capacity: BurstCapacity): string {
+  const onEc2 = capacity.kind === 'ec2' ? `-ec2${capacity.bridgeShare > 0 ? `-bridge${Math.round(capacity.bridgeShare * 100)}` : ''}` : '';
+  return `burst-${flags.tasks}-${flags.profile}${onEc2}${flags.shared > 0 ? `-shared${flags.shared}` : ''}`;
 }
 
 function burstCommand(): Command {
   const d = DEFAULT_OURS;
   return new Command('burst')
-    .description('N Fargate tasks at once: the seed Lambda and ours, each on its own emulator (docs/performance.md)')
+    .description('N tasks at once (Fargate, or EC2 container instances): the seed Lambda and ours, each on its own emulator (docs/performance.md)')
     .option('--tasks <n>', 'tasks in the burst', positiveInteger, 300)
     .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
     .option('--seed <n>', 'emulator seed (both emulators)', positiveInteger, 1)
@@ -97,10 +125,15 @@ function burstCommand(): Command {
     .option('--no-unannounced', 'skip the seed run with ACTIVATING not announced')
     .option('--parallel', 'run the strategies at the same time (shorter; they share the CPU)', false)
     .option('--shared <perSecond>', 'another client spends this many creates/s of the bucket during the burst (limit (N − 50) / (5 − it))', nonNegativeNumber, 0)
-    .option('--name <prefix>', 'output file prefix (default burst-<N>-<profile>)')
-    .action(async (flags: BurstFlags) => {
+    .addOption(new Option('--capacity <kind>', 'where the tasks run').choices([...CAPACITIES]).default('fargate'))
+    .addOption(new Option('--instance-type <type>', `ec2: container instance type (default ${DEFAULT_INSTANCE_TYPE}); as many instances as the tasks' ENIs, CPU and memory need`).choices([...FLEET_INSTANCE_TYPES]))
+    .option('--bridge-share <share>', 'ec2: share of the tasks in bridge network mode, mirrored by their instance\'s primary ENI (default 0)', share)
+    .option('--name <prefix>', 'output file prefix (default burst-<N>-<profile>[-ec2[-bridge<percent>]])')
+    .action(async (flags: BurstFlags, command: Command) => {
+      const capacity = burstCapacity(command, flags);
       await runBurstBench({
         tasks: flags.tasks,
+        capacity,
         profile: flags.profile,
         seed: flags.seed,
         out: flags.out,
@@ -121,7 +154,7 @@ function burstCommand(): Command {
         },
         unannounced: flags.unannounced,
         parallel: flags.parallel,
-        name: flags.name ?? `burst-${flags.tasks}-${flags.profile}${flags.shared > 0 ? `-shared${flags.shared}` : ''}`,
+        name: flags.name ?? burstName(flags, capacity),
         competitorCreatesPerSecond: flags.shared,
         write,
         progress,
@@ -152,6 +185,17 @@ function seedCheckCommand(): Command {
     });
 }
 
+interface TrickleFlags {
+  durationS: number;
+  intervalS: number;
+  pullMinS: number;
+  pullMaxS: number;
+  profile: ProfileName;
+  seed: number;
+  capacity: CapacityName;
+  instanceType?: string;
+}
+
 function trickleCommand(): Command {
   return new Command('trickle')
     .description('tasks started one at a time: ENI ATTACHED → session p50/p95/p99/max, share before RUNNING (targets p99 ≤ 3 s, 100%)')
@@ -161,10 +205,14 @@ function trickleCommand(): Command {
     .option('--pull-max-s <s>', 'image pull, longest', nonNegativeNumber, 8)
     .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
     .option('--seed <n>', 'emulator seed', positiveInteger, 1)
-    .action(async (flags: { durationS: number; intervalS: number; pullMinS: number; pullMaxS: number; profile: ProfileName; seed: number }) => {
+    .addOption(new Option('--capacity <kind>', 'where the tasks run (ec2: awsvpc tasks on a fleet sized for all of them)').choices([...CAPACITIES]).default('fargate'))
+    .addOption(new Option('--instance-type <type>', `ec2: container instance type (default ${DEFAULT_INSTANCE_TYPE})`).choices([...FLEET_INSTANCE_TYPES]))
+    .action(async (flags: TrickleFlags, command: Command) => {
+      if (flags.capacity === 'fargate' && flags.instanceType !== undefined) command.error('error: --instance-type needs --capacity ec2', { exitCode: EXIT_USAGE });
       const tasks = Math.max(1, Math.floor(flags.durationS / Math.max(0.1, flags.intervalS)));
       const result = await runTrickleBench({
         tasks,
+        ...(flags.capacity === 'ec2' ? { ec2InstanceType: flags.instanceType ?? DEFAULT_INSTANCE_TYPE } : {}),
         intervalMs: flags.intervalS * 1000,
         profile: flags.profile,
         seed: flags.seed,
@@ -278,4 +326,11 @@ const program = new Command('bench')
   .addCommand(orgBurstCommand())
   .addCommand(allCommand());
 
-await program.parseAsync(process.argv);
+// Bad flags exit 2 with commander's one line, as the ecs-mirror CLI does (src/cli/exit.ts).
+for (const command of [program, ...program.commands]) command.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+}

@@ -5,10 +5,12 @@
  *
  * Ours runs as in the burst benchmark (src: oursStrategy, the construct's queue settings and
  * topology delays); the emulator's tasks spend an image pull of `pullMs` (uniform) in PENDING.
+ * With EC2 capacity the tasks are awsvpc tasks on a fleet sized for all of them, launched first.
  */
 import { startEmulator } from '../src/emulator/index.js';
 import type { ProfileName } from '../src/emulator/profile.js';
 import { createCluster, createMirrorTargetAndFilter, emulatorClients, registerFargateTaskDefinition, runFargateTasks } from '../src/demo/world.js';
+import { instanceCapacityOf, launchFleet, planFleet, registerEc2TaskDefinitions, runEc2TaskBatch } from './ec2-fleet.js';
 import { formatLatency, LATENCY_TARGETS, SessionFirstSeen, type LatencySummary, type LatencyTask } from './latency.js';
 import { oursStrategy, type OursSettings } from './strategies.js';
 
@@ -21,6 +23,8 @@ const TAIL_MS = 30_000;
 
 export interface TrickleOptions {
   readonly tasks: number;
+  /** Default Fargate; EC2: awsvpc tasks on container instances of this type. */
+  readonly ec2InstanceType?: string;
   readonly intervalMs: number;
   readonly profile: ProfileName;
   readonly seed: number;
@@ -52,8 +56,18 @@ export async function runTrickleBench(options: TrickleOptions): Promise<TrickleR
   try {
     const { targetId, filterId } = await createMirrorTargetAndFilter(clients, NLB_ARN);
     const clusterArn = await createCluster(clients, 'trickle');
-    const taskDefinition = await registerFargateTaskDefinition(clients, 'trickle-app', 'public.ecr.aws/nginx/nginx:stable');
+    const image = 'public.ecr.aws/nginx/nginx:stable';
     const subnets = [...emulator.network.subnets.keys()];
+    const instanceType = options.ec2InstanceType;
+    let runOne: () => Promise<string[]>;
+    if (instanceType === undefined) {
+      const taskDefinition = await registerFargateTaskDefinition(clients, 'trickle-app', image);
+      runOne = () => runFargateTasks(clients, clusterArn, taskDefinition, 1, subnets);
+    } else {
+      await launchFleet(emulator, 'trickle', planFleet({ tasks: options.tasks, bridgeShare: 0, instanceType, capacity: instanceCapacityOf(instanceType) }));
+      const { awsvpc } = await registerEc2TaskDefinitions(clients, 'trickle-app', image);
+      runOne = () => runEc2TaskBatch(clients, clusterArn, awsvpc, 1, subnets);
+    }
     const strategy = oursStrategy(options.ours);
     const running = strategy.start({ emulator, targetId, filterId, clusterArn, aws: { endpoint: emulator.url, region: emulator.region, credentials: CREDENTIALS } });
     emulator.resetStats();
@@ -79,7 +93,7 @@ export async function runTrickleBench(options: TrickleOptions): Promise<TrickleR
     for (let i = 0; i < options.tasks; i++) {
       const due = started + i * options.intervalMs;
       await sleep(Math.max(0, due - performance.now()));
-      arns.push(...(await runFargateTasks(clients, clusterArn, taskDefinition, 1, subnets)));
+      arns.push(...(await runOne()));
       if ((i + 1) % 25 === 0) options.progress(`  trickle: ${i + 1}/${options.tasks} tasks started, t=${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
     const tasks: LatencyTask[] = arns.map((taskArn) => {
@@ -126,7 +140,7 @@ export function formatTrickle(result: TrickleResult): string {
   const l = result.latency;
   const p99 = l.p99Ms === null ? null : l.p99Ms / LATENCY_TARGETS.p99Ms;
   return [
-    `trickle: ${o.tasks} Fargate tasks, one every ${(o.intervalMs / 1000).toFixed(1)} s, profile ${o.profile}, seed ${o.seed}, image pull ${o.pullMs.min / 1000}–${o.pullMs.max / 1000} s`,
+    `trickle: ${o.tasks} ${o.ec2InstanceType === undefined ? 'Fargate tasks' : `EC2 awsvpc tasks on ${o.ec2InstanceType} container instances`}, one every ${(o.intervalMs / 1000).toFixed(1)} s, profile ${o.profile}, seed ${o.seed}, image pull ${o.pullMs.min / 1000}–${o.pullMs.max / 1000} s`,
     `ours: ${result.label}`,
     `EC2 requests ${result.ec2Requests} (throttled ${result.ec2Throttled}) for ${result.mirrorable} mirrorable ENIs: ${Object.entries(result.ec2ByAction).map(([a, n]) => `${a} ${n}`).join(', ')}`,
     `  ${Object.entries(result.details).map(([k, v]) => `${k} ${v}`).join(', ')}`,
