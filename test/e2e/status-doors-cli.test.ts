@@ -1,6 +1,7 @@
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, waitUntilTasksRunning } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeBlocks, readme, section as readmeSection } from '../support/readme.js';
 import { launchContainerInstances, type LaunchedContainerInstance } from '../../src/emulator/index.js';
 import { CliRunner } from './support/cli.js';
 import { CREDENTIALS, startWorld, type World } from './support/world.js';
@@ -12,6 +13,8 @@ import { CREDENTIALS, startWorld, type World } from './support/world.js';
  * ENIs) and bridge tasks on a Xen instance (a host that cannot mirror).
  */
 const cli = new CliRunner();
+/** Each run starts a TypeScript process: generous, as the machine may be busy. */
+const CLI_TIMEOUT_MS = 90_000;
 let world: World;
 let env: Record<string, string>;
 let plain: LaunchedContainerInstance;
@@ -45,6 +48,20 @@ async function hostsOf(arns: readonly string[]): Promise<string[]> {
 }
 
 const taskId = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+/** Lines with ids and figures made alike, as readme-samples.test.ts compares the README's samples. */
+function shape(lines: readonly string[]): string[] {
+  return lines
+    .map((line) =>
+      line
+        .replace(/\b[0-9a-f]{32}\b/g, '<id>')
+        .replace(/\b(eni|tms|i)-[0-9a-f]+\b/g, '<$1>')
+        .replace(/\d+/g, 'N')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter((line) => line !== '');
+}
 
 beforeAll(async () => {
   world = await startWorld({ seed: 13 });
@@ -95,10 +112,11 @@ describe('ecs-mirror status on a cluster with every door', () => {
 
   it('counts tasks by door and lists the one instance session with the bridge tasks it covers', async () => {
     // prepare: a sweep mirrors what can be, and learns that the Xen host cannot.
-    const swept = await cli.run(['reconcile'], env);
+    const swept = await cli.run(['reconcile'], env, CLI_TIMEOUT_MS);
     expect(swept.code, swept.stderr).toBe(0);
     // act
-    const [text, json] = await Promise.all([cli.run(['status'], env), cli.run(['status', '--json'], env)]);
+    const text = await cli.run(['status'], env, CLI_TIMEOUT_MS);
+    const json = await cli.run(['status', '--json'], env, CLI_TIMEOUT_MS);
     // assess
     expect(text.code, text.stderr).toBe(0);
     expect(json.code, json.stderr).toBe(0);
@@ -122,6 +140,8 @@ describe('ecs-mirror status on a cluster with every door', () => {
     const added = lines.slice(lines.findIndex((line) => line.startsWith('tasks by door')), lines.indexOf('unmirrored:'));
     expect(added.length).toBeGreaterThan(5);
     expect(added.filter((line) => line.length > 80)).toEqual([]);
+    const sample = codeBlocks(readmeSection(readme(), '### `ecs-mirror reconcile` and `ecs-mirror status`')).find((block) => block.body.startsWith('tasks by door'));
+    expect(shape(added)).toEqual(shape((sample?.body ?? '').split('\n')));
     expect(text.stdout).toMatch(/^cluster\s+task-eni\s+instance-eni\s+branch\s+unsupported-host\nmixed\s+2\s+3\s+2\s+2$/m);
     const sessionId = report.instanceSessions[0]?.sessionId ?? '';
     const section = text.stdout.slice(text.stdout.indexOf('instance sessions'));
@@ -132,5 +152,5 @@ describe('ecs-mirror status on a cluster with every door', () => {
     // Said once, not twice: the state is the reason's own first word.
     expect(text.stdout).toContain(`  unsupported: branch ENI (awsvpcTrunking)`);
     expect(text.stdout).not.toContain('unsupported: unsupported:');
-  });
+  }, 300_000);
 });
