@@ -52,7 +52,7 @@ export interface EniStatus {
   readonly state: EniState;
   readonly sessionId?: string;
   readonly reason: string;
-  /** Which door carries the traffic (core/door.ts): absent on statuses built before doors are known. */
+  /** Which door carries the traffic (core/door.ts); set on every status of a report. */
   readonly door?: Door;
   /** Set when the task runs on EC2 capacity: its container instance. */
   readonly containerInstanceArn?: string;
@@ -83,7 +83,7 @@ export interface SweepFailure {
 export interface ReconcileReport {
   readonly dryRun: boolean;
   readonly clusters: readonly ClusterCoverage[];
-  /** Per cluster (same order as `clusters`), its ENIs by door; the four door counts add up to `enis`. */
+  /** Per cluster (same order as `clusters`), its tasks by door, each task once (app/door-report.ts). */
   readonly doors: readonly ClusterDoors[];
   /** Each session of ours on an instance's primary ENI, with the bridge/host tasks it covers. */
   readonly instanceSessions: readonly InstanceSessionCoverage[];
