@@ -12,6 +12,7 @@ export type {
   SweepOptions,
   SweepProgress,
 } from './app/reconcile.js';
+export type { ClusterDoors, InstanceSessionCoverage } from './app/door-report.js';
 export type { AppDeps } from './app/deps.js';
 export { composeAppDeps, type ComposeOptions } from './aws/compose.js';
 export { loadConfig, type Environment, type MirrorConfig } from './config/from-env.js';

@@ -69,6 +69,8 @@ export function organizationReport(sweeps: readonly MemberSweep[], dryRun: boole
   return {
     dryRun,
     clusters: swept.flatMap(({ prefix, report }) => report.clusters.map((c) => ({ ...c, cluster: `${prefix}/${c.cluster}` }))),
+    doors: swept.flatMap(({ prefix, report }) => report.doors.map((d) => ({ ...d, cluster: `${prefix}/${d.cluster}` }))),
+    instanceSessions: swept.flatMap(({ prefix, report }) => report.instanceSessions.map((i) => ({ ...i, cluster: `${prefix}/${i.cluster}` }))),
     unmirrored: swept.flatMap(({ prefix, report }) => report.unmirrored.map((u) => ({ ...u, cluster: `${prefix}/${u.cluster}` }))),
     created: all((r) => r.created),
     deleted: all((r) => r.deleted),

@@ -11,7 +11,7 @@ import {
 } from '../core/reconcile.js';
 import { checkScope } from '../core/scope.js';
 import type { MirrorSession } from '../core/session.js';
-import { clusterNameOf, lastPathSegment, MIRRORABLE_TASK_STATUSES, type TaskSnapshot } from '../core/task.js';
+import { clusterNameOf, lastPathSegment, MIRRORABLE_TASK_STATUSES, type Door, type TaskSnapshot } from '../core/task.js';
 import { METRIC, forEachLimited, type AppDeps } from './deps.js';
 import { mirrorEnisVerified, type EniToMirror, type MirrorAttempt } from './mirror-eni.js';
 import { availabilityZoneIdsOf, poolLoads } from './decision-inputs.js';
@@ -22,6 +22,7 @@ import { isInstanceSession } from '../core/reconcile.js';
 import { CLUSTER_TAG, CONTAINER_INSTANCE_TAG } from '../contract/tags.js';
 import { gatherHostFacts, unsupportedHosts } from './host-facts.js';
 import type { EniResult } from './results.js';
+import { doorsByCluster, instanceSessionsOf, taskDoors, withDoorOf, type ClusterDoors, type InstanceSessionCoverage } from './door-report.js';
 
 export interface SweepProgress {
   readonly stage: 'sessions' | 'tasks' | 'actions';
@@ -51,6 +52,12 @@ export interface EniStatus {
   readonly state: EniState;
   readonly sessionId?: string;
   readonly reason: string;
+  /** Which door carries the traffic (core/door.ts); set on every status of a report. */
+  readonly door?: Door;
+  /** Set when the task runs on EC2 capacity: its container instance. */
+  readonly containerInstanceArn?: string;
+  /** The EC2 instance of an `instance-eni` door. */
+  readonly instanceId?: string;
 }
 
 export interface ClusterCoverage {
@@ -76,6 +83,10 @@ export interface SweepFailure {
 export interface ReconcileReport {
   readonly dryRun: boolean;
   readonly clusters: readonly ClusterCoverage[];
+  /** Per cluster (same order as `clusters`), its tasks by door, each task once (app/door-report.ts). */
+  readonly doors: readonly ClusterDoors[];
+  /** Each session of ours on an instance's primary ENI, with the bridge/host tasks it covers. */
+  readonly instanceSessions: readonly InstanceSessionCoverage[];
   /** Every in-scope ENI that is not mirrored after the sweep, with the reason. */
   readonly unmirrored: readonly EniStatus[];
   readonly created: readonly { readonly taskArn: string; readonly networkInterfaceId: string; readonly sessionId?: string }[];
@@ -282,8 +293,10 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
     }
   }
 
-  const all = [...states.values()];
+  const taskByArn = new Map(tasks.map((task) => [task.taskArn, task]));
+  const all = [...states.values()].map((status) => withDoorOf(status, taskByArn.get(status.taskArn)));
   const clusters = coverageByCluster(tasks, all, deps);
+  const doors = taskDoors([...taskByArn.values()], all);
   const missing = all.filter((s) => s.state === 'missing' || s.state === 'blocked').length;
   const poolFull = plan.findings.filter((f) => f.kind === 'blocked' && f.cause !== 'sessions-per-eni').length;
   if (poolFull > 0) deps.metrics.count(METRIC.poolFull, poolFull);
@@ -295,6 +308,8 @@ export async function reconcile(deps: AppDeps, options: SweepOptions): Promise<R
   const report: ReconcileReport = {
     dryRun: options.dryRun,
     clusters,
+    doors: doorsByCluster(clusters.map((c) => c.cluster), doors),
+    instanceSessions: instanceSessionsOf(doors),
     unmirrored: all.filter((s) => s.state !== 'mirrored').sort((a, b) => a.cluster.localeCompare(b.cluster) || a.taskArn.localeCompare(b.taskArn)),
     created,
     drifted,

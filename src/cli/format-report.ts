@@ -8,17 +8,57 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
+const WIDTH = 80;
+
+/** Words joined by spaces, broken into lines of at most WIDTH columns, each after `indent`. */
+function wrapped(words: readonly string[], indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > WIDTH) {
+      lines.push(`${indent}${line}`);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(`${indent}${line}`);
+  return lines;
+}
+
+/**
+ * The doors table and the instance sessions, shown only when some task runs on a container
+ * instance: a Fargate-only report reads as it always has.
+ */
+function doorLines(report: ReconcileReport): string[] {
+  if (!report.doors.some((d) => d.onContainerInstances > 0) && report.instanceSessions.length === 0) return [];
+  const header = ['cluster', 'task-eni', 'instance-eni', 'branch', 'unsupported-host'];
+  const rows = report.doors.map((d) => [d.cluster, `${d.taskEni}`, `${d.instanceEni}`, `${d.branch}`, `${d.unsupportedHost}`]);
+  const lines = ['', 'tasks by door (the interface their traffic leaves through):', table([header, ...rows])];
+  if (report.instanceSessions.length > 0) {
+    lines.push('', 'instance sessions (each mirrors its whole instance):');
+    for (const s of report.instanceSessions) {
+      const count = `${s.taskArns.length} ${s.taskArns.length === 1 ? 'task' : 'tasks'}`;
+      lines.push(`  ${s.sessionId}  ${s.networkInterfaceId}  ${s.instanceId ?? '-'}  ${count}`);
+      if (s.containerInstanceArn !== undefined) lines.push(`    container instance ${s.cluster}/${lastPathSegment(s.containerInstanceArn)}`);
+      lines.push(...wrapped(s.taskArns.map(lastPathSegment), '    '));
+    }
+  }
+  return lines;
+}
+
 /** The human view of a sweep: coverage per cluster, then what is not mirrored and why. */
 export function formatReport(report: ReconcileReport, mode: 'status' | 'reconcile'): string {
   const lines: string[] = [];
   const header = ['cluster', 'tasks', 'enis', 'mirrored', 'unsupported', 'missing', 'coverage'];
   const rows = report.clusters.map((c) => [c.cluster, `${c.tasks}`, `${c.enis}`, `${c.mirrored}`, `${c.unsupported}`, `${c.missing}`, `${c.coveragePercent.toFixed(1)}%`]);
   lines.push(rows.length === 0 ? 'no running tasks in scope' : table([header, ...rows]));
+  lines.push(...doorLines(report));
 
   if (report.unmirrored.length > 0) {
     lines.push('', 'unmirrored:');
     for (const eni of report.unmirrored) {
-      lines.push(`  ${eni.cluster}/${lastPathSegment(eni.taskArn)}  ${eni.networkInterfaceId ?? '-'}  ${eni.state}: ${eni.reason}`);
+      // A reason that starts with the state (`unsupported: branch ENI …`) is not prefixed twice.
+      const said = eni.reason.startsWith(`${eni.state}:`) ? eni.reason : `${eni.state}: ${eni.reason}`;
+      lines.push(`  ${eni.cluster}/${lastPathSegment(eni.taskArn)}  ${eni.networkInterfaceId ?? '-'}  ${said}`);
     }
   }
   if (report.drifted.length > 0) {

@@ -127,7 +127,7 @@ export function reconcileCommand(): Command {
 export function statusCommand(): Command {
   return withAwsOptions(withMemberOptions(
     new Command('status')
-      .description('show mirroring coverage per cluster and every unmirrored task with the reason (changes nothing)')
+      .description('show mirroring coverage per cluster, tasks by door and instance sessions when tasks run on EC2, and every unmirrored task with the reason (changes nothing)')
       .option('--cluster <name...>', 'clusters to show, names or ARNs (default MIRROR_CLUSTERS, else all)', collect)
       .option('--json', 'print the report as one JSON document'),
   )).action(async (options: SweepCliOptions) => {
