@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { handleMemberTaskEvents } from '../src/app/handle-member-events.js';
 import type { MemberDepsSource } from '../src/app/members.js';
 import { composeMemberDeps } from '../src/aws/compose-members.js';
@@ -45,6 +46,37 @@ export interface OrgBurstResult {
   readonly ec2RequestsPerEni: number;
   readonly perAccountSeconds: Readonly<Record<string, number | null>>;
   readonly deadLettered: number;
+  /** Where the wall time went: see OrgBurstBreakdown. */
+  readonly breakdown: OrgBurstBreakdown;
+}
+
+/**
+ * What shows the cause of a slow run: whether the one bench process (emulator and handler on one
+ * event loop) was saturated, how the hub's Lambda containers spent their time, and the create
+ * rate each account achieved against its refill of 5 per second.
+ */
+export interface OrgBurstBreakdown {
+  /** The bench process's event-loop utilisation over the burst (1 = never idle: CPU-bound). */
+  readonly eventLoopUtilisation: number;
+  /** CPU seconds of the bench process (user + system) over the burst, per wall second. */
+  readonly cpuPerWallSecond: number;
+  /** Event-loop seconds the bench's own coverage poll took (time the emulator and the handler did not get). */
+  readonly coveragePollSeconds: number;
+  readonly events: number;
+  readonly invocations: number;
+  readonly redelivered: number;
+  /** Mean events per invocation (the batch size is the ceiling). */
+  readonly meanBatch: number;
+  /** Mean wall seconds of one invocation, and their sum over the containers. */
+  readonly meanInvocationSeconds: number;
+  readonly busyContainerSeconds: number;
+  /** Share of the containers' time (concurrency × run) they spent in an invocation. */
+  readonly containerUtilisation: number;
+  /** Per account: mirrored ENIs per second from the burst to its full coverage (the refill is 5/s). */
+  readonly perAccountCreateRate: Readonly<Record<string, number | null>>;
+  /** Seconds until the first account was covered and until the last. */
+  readonly firstAccountSeconds: number | null;
+  readonly lastAccountSeconds: number | null;
 }
 
 const POLL_MS = 250;
@@ -75,12 +107,17 @@ function hubContainers(world: OrgWorld, createRate: number): () => MemberDepsSou
 async function burst(world: OrgWorld, options: OrgBurstOptions): Promise<OrgBurstResult> {
   const make = hubContainers(world, options.createRatePerContainer);
   const free: MemberDepsSource[] = [];
+  const invocations = { count: 0, events: 0, busyMs: 0 };
   const queue = new QueueDelivery(
     async (bodies) => {
       const members = free.pop() ?? make();
+      const begun = performance.now();
       try {
         return (await handleMemberTaskEvents(bodies, members, { logger: silentLogger, metrics: noMetrics })).map((r) => r.failure !== undefined);
       } finally {
+        invocations.count++;
+        invocations.events += bodies.length;
+        invocations.busyMs += performance.now() - begun;
         free.push(members);
       }
     },
@@ -92,26 +129,34 @@ async function burst(world: OrgWorld, options: OrgBurstOptions): Promise<OrgBurs
   });
   world.emulator.resetStats();
   const started = Date.now();
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   const done = new Map<string, number | null>(world.members.map((m) => [memberKeyText(m), null]));
   try {
     await Promise.all(world.members.map((member) => world.runTasks(member, options.tasks)));
     let full: number | null = null;
+    const trackers = new Map(world.members.map((member) => [memberKeyText(member), new CoverageTracker(world, member, options.tasks)]));
+    let pollMs = 0;
     while ((Date.now() - started) / 1000 < options.deadlineSeconds) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const t = (Date.now() - started) / 1000;
+      const pollStarted = performance.now();
       let all = true;
       for (const member of world.members) {
-        const c = coverage(world, member);
-        if (c.mirrored >= c.mirrorable && c.launched >= options.tasks) {
+        if (trackers.get(memberKeyText(member))?.covered()) {
           if (done.get(memberKeyText(member)) === null) done.set(memberKeyText(member), t);
         } else all = false;
       }
+      pollMs += performance.now() - pollStarted;
       if (all) {
         full = t;
         break;
       }
       options.progress?.(`  t=${t.toFixed(1)}s accounts covered ${[...done.values()].filter((v) => v !== null).length}/${world.members.length}`);
     }
+    const wallSeconds = (Date.now() - started) / 1000;
+    const loop = performance.eventLoopUtilization(elu).utilization;
+    const used = process.cpuUsage(cpu);
     await Promise.race([queue.drained(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
     const totals = world.members.map((member) => coverage(world, member));
     const mirrored = totals.reduce((s, c) => s + c.mirrored, 0);
@@ -131,11 +176,103 @@ async function burst(world: OrgWorld, options: OrgBurstOptions): Promise<OrgBurs
       ec2RequestsPerEni: mirrored === 0 ? 0 : stats.ec2.total / mirrored,
       perAccountSeconds: Object.fromEntries(done),
       deadLettered: queue.stats().deadLettered,
+      breakdown: breakdownOf({ world, tasks: options.tasks, concurrency: options.concurrency, wallSeconds, loop, cpuMicros: used.user + used.system, pollSeconds: pollMs / 1000, invocations, queue: queue.stats(), done }),
     };
   } finally {
     unsubscribe();
     queue.close();
   }
+}
+
+interface BreakdownInputs {
+  readonly world: OrgWorld;
+  readonly tasks: number;
+  readonly concurrency: number;
+  readonly wallSeconds: number;
+  readonly loop: number;
+  readonly cpuMicros: number;
+  readonly pollSeconds: number;
+  readonly invocations: { readonly count: number; readonly events: number; readonly busyMs: number };
+  readonly queue: { readonly redelivered: number };
+  readonly done: ReadonlyMap<string, number | null>;
+}
+
+function breakdownOf(inputs: BreakdownInputs): OrgBurstBreakdown {
+  const { invocations, done } = inputs;
+  const perAccountCreateRate: Record<string, number | null> = {};
+  for (const member of inputs.world.members) {
+    const seconds = done.get(memberKeyText(member)) ?? null;
+    perAccountCreateRate[memberKeyText(member)] = seconds === null || seconds === 0 ? null : coverage(inputs.world, member).mirrored / seconds;
+  }
+  const covered = [...done.values()].filter((v): v is number => v !== null);
+  return {
+    eventLoopUtilisation: inputs.loop,
+    cpuPerWallSecond: inputs.wallSeconds === 0 ? 0 : inputs.cpuMicros / 1e6 / inputs.wallSeconds,
+    coveragePollSeconds: inputs.pollSeconds,
+    events: invocations.events,
+    invocations: invocations.count,
+    redelivered: inputs.queue.redelivered,
+    meanBatch: invocations.count === 0 ? 0 : invocations.events / invocations.count,
+    meanInvocationSeconds: invocations.count === 0 ? 0 : invocations.busyMs / 1000 / invocations.count,
+    busyContainerSeconds: invocations.busyMs / 1000,
+    containerUtilisation: inputs.wallSeconds === 0 ? 0 : invocations.busyMs / 1000 / (inputs.concurrency * inputs.wallSeconds),
+    perAccountCreateRate,
+    firstAccountSeconds: covered.length === 0 ? null : Math.min(...covered),
+    lastAccountSeconds: covered.length === 0 ? null : Math.max(...covered),
+  };
+}
+
+/**
+ * Whether one member is fully covered, cheaply enough to ask every poll: building ECS's view of
+ * every task (what coverage() reads) cost the shared event loop about a fifth of its time at
+ * 10 × 120 tasks, time the emulator and the handler then did not get. The views are read only
+ * until every launched task shows its ENI; from then on only the ENIs not yet mirrored are looked
+ * up, through the sessions' index by ENI. The figures reported at the end still come from coverage().
+ */
+class CoverageTracker {
+  private pending: string[] | undefined;
+
+  constructor(
+    private readonly world: OrgWorld,
+    private readonly member: MemberKey,
+    private readonly tasks: number,
+  ) {}
+
+  covered(): boolean {
+    const cell = this.world.emulator.org.cells.get(this.member.accountId, this.member.region);
+    this.pending ??= this.mirrorableOnceKnown();
+    if (this.pending === undefined) {
+      // A task without its ENI yet: the full reading, as coverage() counts it.
+      const c = coverage(this.world, this.member);
+      return c.mirrored >= c.mirrorable && c.launched >= this.tasks;
+    }
+    this.pending = this.pending.filter((id) => cell.ec2.describeSessions({ filters: [{ name: 'network-interface-id', values: [id] }] }).items.length === 0);
+    return this.pending.length === 0;
+  }
+
+  /** The member's mirrorable ENIs, once every launched task names its ENI; undefined until then. */
+  private mirrorableOnceKnown(): string[] | undefined {
+    const cell = this.world.emulator.org.cells.get(this.member.accountId, this.member.region);
+    const tasks = cell.ecs.tasksWantedRunning();
+    if (tasks.length < this.tasks) return undefined;
+    const enis: string[] = [];
+    for (const task of tasks) {
+      const id = eniIdOf(task);
+      if (id === undefined) return undefined;
+      const eni = cell.network.enis.get(id);
+      if (eni?.mirroringSupported && eni.interfaceType === 'interface') enis.push(id);
+    }
+    return enis;
+  }
+}
+
+function eniIdOf(task: Record<string, unknown>): string | undefined {
+  const attachments = (task['attachments'] as { details?: { name: string; value: string }[] }[] | undefined) ?? [];
+  for (const attachment of attachments) {
+    const id = attachment.details?.find((d) => d.name === 'networkInterfaceId')?.value;
+    if (id !== undefined) return id;
+  }
+  return undefined;
 }
 
 /** One member's ENIs of running tasks that can be mirrored, and those with a session (in-process: not counted, not throttled). */
@@ -167,6 +304,17 @@ export function formatOrgBurst(result: OrgBurstResult): string {
     `  mirrored ${result.mirrored}/${result.mirrorable} mirrorable ENIs, duplicates ${result.duplicates}, dead-lettered ${result.deadLettered}`,
     `  EC2 requests ${result.ec2Requests} (throttled ${result.ec2Throttled}) = ${result.ec2RequestsPerEni.toFixed(2)} per mirrored ENI`,
     `  per account: ${Object.entries(result.perAccountSeconds).map(([k, v]) => `${k.split('/')[0]} ${v === null ? '-' : v.toFixed(1)}`).join(', ')}`,
+    breakdownLines(result.breakdown),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function breakdownLines(b: OrgBurstBreakdown): string {
+  const rates = Object.values(b.perAccountCreateRate).filter((v): v is number => v !== null);
+  const rateText = rates.length === 0 ? '-' : `${Math.min(...rates).toFixed(2)}–${Math.max(...rates).toFixed(2)}/s (refill 5/s)`;
+  return [
+    `  bench process: event loop ${(b.eventLoopUtilisation * 100).toFixed(0)} % busy, ${b.cpuPerWallSecond.toFixed(2)} CPU s per wall s (emulator and handler share it); coverage poll ${b.coveragePollSeconds.toFixed(1)} s of it`,
+    `  hub Lambda: ${b.events} events in ${b.invocations} invocations (mean ${b.meanBatch.toFixed(1)} events, ${b.meanInvocationSeconds.toFixed(2)} s each), redelivered ${b.redelivered}; containers busy ${(b.containerUtilisation * 100).toFixed(0)} % of the run`,
+    `  per-account create rate to full coverage: ${rateText}; first account covered ${b.firstAccountSeconds === null ? '-' : b.firstAccountSeconds.toFixed(1)} s, last ${b.lastAccountSeconds === null ? '-' : b.lastAccountSeconds.toFixed(1)} s`,
+  ].join('\n');
 }
