@@ -24,7 +24,7 @@ import { formatColdInit, runColdInitBench } from './cold-init.js';
 import { runEmulatorIndexBench, type IndexBenchResult, type IndexBenchSummary } from './emulator-index.js';
 import { formatReconcileBench, runReconcileBench } from './reconcile-sweep.js';
 import { formatOrgBurst, runOrgBurst } from './org-burst.js';
-import { EVENT_QUEUE } from '../src/contract/queue.js';
+import { EVENT_QUEUE, HUB_EVENT_CREATE_RATE_PER_SECOND } from '../src/contract/queue.js';
 import { formatLambdaMemory, runLambdaMemoryBench, EVENT_LAMBDA_MEMORY_MB } from './lambda-memory.js';
 import { formatSeedCheck, runSeedCheck } from './seed-check.js';
 import { formatTrickle, runTrickleBench } from './trickle.js';
@@ -297,7 +297,7 @@ function orgBurstCommand(): Command {
     .addOption(new Option('--profile <name>', 'emulator profile').choices([...PROFILE_NAMES]).default('realistic'))
     .option('--seed <n>', 'emulator seed', positiveInteger, 1)
     .option('--concurrency <n>', 'hub event Lambda: maximum concurrency (each container its own per-member limiters; default the construct\'s)', positiveInteger, EVENT_QUEUE.maxConcurrency)
-    .option('--create-rate <perSecond>', 'MIRROR_CREATE_RATE per container per member (default: 5 / concurrency)', nonNegativeNumber)
+    .option('--create-rate <perSecond>', 'MIRROR_CREATE_RATE per container per member (default: the hub construct\'s, one account\'s whole refill)', nonNegativeNumber)
     .action(async (flags: { accounts: number; tasks: number; profile: ProfileName; seed: number; concurrency: number; createRate?: number }) => {
       const result = await runOrgBurst({
         accounts: flags.accounts,
@@ -305,7 +305,7 @@ function orgBurstCommand(): Command {
         profile: flags.profile,
         seed: flags.seed,
         concurrency: flags.concurrency,
-        createRatePerContainer: flags.createRate ?? 5 / flags.concurrency,
+        createRatePerContainer: flags.createRate ?? HUB_EVENT_CREATE_RATE_PER_SECOND,
         deadlineSeconds: 3 * Math.max(0, flags.tasks - 50) / 5 + 60,
         progress,
       });

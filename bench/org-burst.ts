@@ -25,7 +25,7 @@ export interface OrgBurstOptions {
   readonly seed: number;
   /** Lambda containers at once (the event source's maximum concurrency). */
   readonly concurrency: number;
-  /** MIRROR_CREATE_RATE per container per member: 5 / concurrency spends each account's refill exactly. */
+  /** MIRROR_CREATE_RATE per container per member: a ceiling; the adaptive limiter learns each container's share. */
   readonly createRatePerContainer: number;
   readonly deadlineSeconds: number;
   readonly progress?: (line: string) => void;

@@ -27,7 +27,7 @@ import {
   TARGET_ID_PATTERN,
 } from '../src/contract/ids.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/contract/metrics.js';
-import { EVENT_CREATE_RATE_PER_SECOND, EVENT_QUEUE } from '../src/contract/queue.js';
+import { EVENT_CREATE_RATE_PER_SECOND, EVENT_QUEUE, HUB_EVENT_CREATE_RATE_PER_SECOND } from '../src/contract/queue.js';
 import {
   LAMBDA_BUNDLE_FILE,
   LAMBDA_BUNDLES,
@@ -347,7 +347,7 @@ export class EcsTrafficMirror extends Construct {
       [ENV.unsupportedPolicy]: settings.unsupportedPolicy,
       [ENV.stopMaxPerService]: String(settings.maxStopsPerService),
       [ENV.stopWindowMinutes]: String(settings.stopWindowMinutes),
-      [ENV.createRate]: String(EVENT_CREATE_RATE_PER_SECOND),
+      [ENV.createRate]: String(props.hub === undefined ? EVENT_CREATE_RATE_PER_SECOND : HUB_EVENT_CREATE_RATE_PER_SECOND),
       [ENV.reconcileGraceSeconds]: String((props.reconcileGrace ?? Duration.minutes(15)).toSeconds()),
       [ENV.powertoolsServiceName]: SERVICE_NAME,
       [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,

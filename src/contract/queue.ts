@@ -21,3 +21,12 @@ export const EC2_MUTATING_REFILL_PER_SECOND = 5;
 
 /** MIRROR_CREATE_RATE of each event Lambda, so that all of them together stay within the refill. */
 export const EVENT_CREATE_RATE_PER_SECOND = EC2_MUTATING_REFILL_PER_SECOND / EVENT_QUEUE.maxConcurrency;
+
+/**
+ * MIRROR_CREATE_RATE of each hub event Lambda, a ceiling per member account × Region. A hub batch
+ * holds events of many accounts and returns when its busiest account is done, so a fixed share of
+ * each account's refill per Lambda left the rest of it idle (the 10-account burst spent 2.6 of
+ * 5 creates/s per account). Each hub Lambda may spend an account's whole refill; the adaptive
+ * limiter learns its share from RequestLimitExceeded.
+ */
+export const HUB_EVENT_CREATE_RATE_PER_SECOND = EC2_MUTATING_REFILL_PER_SECOND;

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HUB_ENV } from '../../src/contract/members.js';
+import { ENV } from '../../src/contract/variables.js';
 import { EcsTrafficMirrorHub } from '../../infra/hub.js';
 import { EcsTrafficMirrorMember } from '../../infra/member.js';
 import { EcsTrafficMirrorStackSet, EcsTrafficMirrorTargetShare } from '../../infra/stack-set.js';
@@ -135,6 +136,11 @@ describe('hub and spoke: Hub', () => {
       .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] } } }).Properties.PolicyDocument.Statement)
       .filter((s) => s.Action === 'sts:AssumeRole');
     for (const s of assume) expect(s.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORG } });
+  });
+
+  it("lets each Lambda spend a member account's whole create refill, the limiter learning its share", () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Environment: { Variables: Record<string, string> } } }[];
+    for (const fn of functions) expect(fn.Properties.Environment.Variables[ENV.createRate]).toBe('5');
   });
 
   it('passes the IAM checks of the single-account stack', () => {
