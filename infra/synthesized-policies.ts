@@ -6,6 +6,7 @@ import { EMULATOR_ACCOUNT_ID } from '../src/emulator/context.js';
 import { POLICY_PLACEHOLDERS, type ConstructPolicies } from '../src/emulator/iam/construct-policies.js';
 import type { PolicyDocument } from '../src/emulator/iam/policies.js';
 import { EcsTrafficMirror, type EcsTrafficMirrorProps } from './ecs-traffic-mirror.js';
+import { EcsTrafficMirrorMember, type EcsTrafficMirrorMemberProps } from './member.js';
 
 export type { ConstructPolicies } from '../src/emulator/iam/construct-policies.js';
 
@@ -25,13 +26,59 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * (only the log group's ARN; no EC2 or ECS call names those).
  */
 export function synthesizeConstructPolicies(props: EcsTrafficMirrorProps, env: DeploymentEnv): ConstructPolicies {
-  const cdkJson = JSON.parse(readFileSync(`${REPO_ROOT}/cdk.json`, 'utf8')) as { context?: Record<string, unknown> };
-  // Feature flags of cdk.json, as `cdk synth` sees them; no bundling: policies do not depend on code.
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Policies');
+  const stack = new Stack(synthesisApp(), 'Policies');
   new EcsTrafficMirror(stack, 'Mirror', props);
   const template = Template.fromStack(stack);
   return { event: rolePolicy(template, 'EventFunctionRole', env), reconcile: rolePolicy(template, 'ReconcileFunctionRole', env) };
+}
+
+/** A member role as the Member stacks of one account create it: who may assume it, what it may do. */
+export interface SynthesizedMemberRole {
+  readonly trustPolicy: PolicyDocument;
+  readonly policies: readonly PolicyDocument[];
+}
+
+/** One Member stack of an account: its Region and the construct's props there. */
+export interface MemberStackSpec {
+  readonly region: string;
+  readonly props: EcsTrafficMirrorMemberProps;
+}
+
+/**
+ * Synthesizes the Member stacks of one account, one per Region as they are deployed (each with its
+ * own props: the shared target and the filter differ by Region), and resolves the member role
+ * from every stack that creates it — its AssumeRolePolicyDocument and the AWS::IAM::Policy
+ * documents attached to it — with each stack's own pseudo parameters. IAM roles are global, so a
+ * role is created by one stack only (`createRole`); two stacks creating it is an error here, as
+ * CloudFormation would refuse the second (the role name exists).
+ */
+export function synthesizeMemberRole(accountId: string, stacks: readonly MemberStackSpec[], partition = 'aws'): SynthesizedMemberRole {
+  const app = synthesisApp();
+  // Every stack first: the app synthesizes once, at the first template read.
+  const built = stacks.map((spec, index) => {
+    // An explicit env, as a member stack must have: the role's ARNs name its account and Region.
+    const stack = new Stack(app, `Member${index}`, { env: { account: accountId, region: spec.region } });
+    new EcsTrafficMirrorMember(stack, 'Member', spec.props);
+    return { stack, env: { account: accountId, region: spec.region, partition } satisfies DeploymentEnv };
+  });
+  const found: SynthesizedMemberRole[] = [];
+  for (const { stack, env } of built) {
+    const template = Template.fromStack(stack);
+    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes('MemberRole'));
+    for (const [roleId, role] of roles) {
+      const trustPolicy = resolveCfn((role as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties.AssumeRolePolicyDocument, env) as PolicyDocument;
+      found.push({ trustPolicy, policies: [policyOfRole(template, roleId, env)] });
+    }
+  }
+  if (found.length !== 1) throw new Error(`expected one stack of account ${accountId} to create the member role, found ${found.length}`);
+  const [role] = found as [SynthesizedMemberRole];
+  return role;
+}
+
+function synthesisApp(): App {
+  const cdkJson = JSON.parse(readFileSync(`${REPO_ROOT}/cdk.json`, 'utf8')) as { context?: Record<string, unknown> };
+  // Feature flags of cdk.json, as `cdk synth` sees them; no bundling: policies do not depend on code.
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
 }
 
 interface PolicyResource {
@@ -41,7 +88,11 @@ interface PolicyResource {
 function rolePolicy(template: Template, roleIdPart: string, env: DeploymentEnv): PolicyDocument {
   const roleIds = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes(roleIdPart));
   if (roleIds.length !== 1) throw new Error(`expected one role matching ${roleIdPart}, found ${roleIds.length}`);
-  const [roleId] = roleIds;
+  const [roleId = ''] = roleIds;
+  return policyOfRole(template, roleId, env);
+}
+
+function policyOfRole(template: Template, roleId: string, env: DeploymentEnv): PolicyDocument {
   const policies = Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[];
   const statements = policies
     .filter((policy) => policy.Properties.Roles.some((role) => (role as { Ref?: string }).Ref === roleId))

@@ -46,7 +46,7 @@ export class EmulatedOrganization {
   readonly principals: Principals;
   readonly buses: EventBuses;
   /** undefined: no IAM configured, so STS lets any caller assume any role. */
-  private readonly roles: EmulatedRoles | undefined;
+  private roles: EmulatedRoles | undefined;
 
   constructor(
     readonly cells: AccountCells,
@@ -71,6 +71,18 @@ export class EmulatedOrganization {
   /** The refusal of a call signed with role-session credentials that have expired; undefined otherwise. */
   expiredCredentials(accessKeyId: string | undefined): ApiError | undefined {
     return expiredTokenOf(this.principals.of(accessKeyId), this.now());
+  }
+
+  /**
+   * Replaces the roles (as IamAuthorizer.setPolicies replaces keys' policies): a deployment's role
+   * policies name ids — the shared target, the member's filter — that exist only once the world
+   * is built. Sessions already issued take their role's new policies at once, as IAM applies a
+   * role's policy change to its existing sessions (IAM User Guide, "Revoking IAM role temporary
+   * security credentials": sessions are evaluated against the role's current policies).
+   */
+  setRoles(roles: EmulatedRoles): void {
+    this.roles = roles;
+    this.cells.refreshPolicies();
   }
 
   organizationOf(accountId: string): string | undefined {
