@@ -6,11 +6,13 @@ import { loadConfig } from '../../src/config/from-env.js';
 import { loadHubConfig } from '../../src/config/members.js';
 import { METRIC } from '../../src/contract/metrics.js';
 import { memberKeyText, type MemberKey } from '../../src/core/member.js';
-import { startOrgWorld, HUB_ACCOUNT, HUB_REGION, type OrgWorld } from '../../src/demo/org-world.js';
+import { startOrgWorld, EXTERNAL_ID, HUB_ACCOUNT, HUB_REGION, type OrgWorld } from '../../src/demo/org-world.js';
 import type { EcsTaskStateChangeEvent } from '../../src/emulator/context.js';
 import { QueueDelivery } from '../../src/emulator/event-delivery.js';
+import type { EmulatedRoles } from '../../src/emulator/org/index.js';
 import type { LogAttributes, Logger, Metrics } from '../../src/ports/index.js';
 import { CliRunner } from './support/cli.js';
+import { synthesizedMemberRoles, trustOnly } from './support/member-roles.js';
 import { FAST_TIMING, WAIT_MS } from './support/world.js';
 
 const GOOD = ['222222222222', '333333333333', '444444444444'];
@@ -54,10 +56,15 @@ function coverageOf(world: OrgWorld, member: MemberKey): { enis: number; mirrore
 
 describe('one hub, members in three accounts and two Regions', () => {
   let world: OrgWorld;
+  let roles: EmulatedRoles;
   const cli = new CliRunner();
   beforeAll(async () => {
     world = await startOrgWorld({ accounts: [...GOOD, BROKEN], regions: REGIONS, untrusting: [BROKEN], emulator: { timing: FAST_TIMING } });
-  }, WAIT_MS);
+    // Every call under a member role is evaluated against the role its Member stacks synthesize;
+    // the broken member's stacks were deployed with another external id than the hub presents.
+    roles = synthesizedMemberRoles(world, { externalIdOf: (accountId) => (accountId === BROKEN ? 'another-external-id' : EXTERNAL_ID) });
+    world.emulator.org.setRoles(roles);
+  }, 120_000);
   afterAll(async () => {
     cli.killAll();
     await world?.close();
@@ -98,6 +105,8 @@ describe('one hub, members in three accounts and two Regions', () => {
       expect(coverage.targets).toEqual(new Set([world.mirror.get(memberKeyText(member))?.targetId]));
     }
     for (const region of REGIONS) expect(coverageOf(world, { accountId: BROKEN, region }).mirrored).toBe(0);
+    // The synthesized member role grants everything the hub did in every member × Region.
+    expect(world.emulator.org.cells.all().flatMap((cell) => cell.iam.denials())).toEqual([]);
 
     const dead = queue.deadLettered() as EcsTaskStateChangeEvent[];
     expect(dead.length).toBeGreaterThan(0);
@@ -124,9 +133,14 @@ describe('one hub, members in three accounts and two Regions', () => {
       if (sweep.outcome === 'failed') expect(sweep.awsCode).toBe('AccessDenied');
       else expect(sweep.report.clusters.map((c) => [c.cluster, c.enis, c.mirrored])).toEqual([['apps', 3, 3]]);
     }
+    expect(world.emulator.org.cells.all().flatMap((cell) => cell.iam.denials())).toEqual([]);
   });
 
   it('ecs-mirror status --accounts --regions --role-name prints one row per account × Region and a total', async () => {
+    // Not under the synthesized grants: status checks the target and the filter first
+    // (DescribeTrafficMirrorTargets, DescribeTrafficMirrorFilters), which the member role does not
+    // grant, so every good member would read "not swept: UnauthorizedOperation". Trust still decides.
+    world.emulator.org.setRoles(trustOnly(roles));
     const env = {
       ...world.env,
       AWS_ENDPOINT_URL: world.emulator.url,
