@@ -48,9 +48,10 @@ export interface MemberStackSpec {
  * Synthesizes the Member stacks of one account, one per Region as they are deployed (each with its
  * own props: the shared target and the filter differ by Region), and resolves the member role
  * from every stack that creates it — its AssumeRolePolicyDocument and the AWS::IAM::Policy
- * documents attached to it — with each stack's own pseudo parameters. IAM roles are global, so a
- * role is created by one stack only (`createRole`); two stacks creating it is an error here, as
- * CloudFormation would refuse the second (the role name exists).
+ * documents attached to it — with each stack's own pseudo parameters. IAM resources are global
+ * (IAM User Guide, "IAM identifiers": the Region of their ARNs is blank), so one stack creates the
+ * role (`createRole`); two that do are an error here, since the second deployment would find the
+ * role name taken (*inferred*).
  */
 export function synthesizeMemberRole(accountId: string, stacks: readonly MemberStackSpec[], partition = 'aws'): SynthesizedMemberRole {
   const app = synthesisApp();

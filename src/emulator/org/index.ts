@@ -76,9 +76,9 @@ export class EmulatedOrganization {
   /**
    * Replaces the roles (as IamAuthorizer.setPolicies replaces keys' policies): a deployment's role
    * policies name ids — the shared target, the member's filter — that exist only once the world
-   * is built. Sessions already issued take their role's new policies at once, as IAM applies a
-   * role's policy change to its existing sessions (IAM User Guide, "Revoking IAM role temporary
-   * security credentials": sessions are evaluated against the role's current policies).
+   * is built. Sessions already issued take their role's new policies at once: "the permissions
+   * assigned to temporary security credentials are evaluated each time a request is made that
+   * uses the credentials" (IAM User Guide, "Permissions for temporary security credentials").
    */
   setRoles(roles: EmulatedRoles): void {
     this.roles = roles;

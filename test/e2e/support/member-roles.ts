@@ -15,8 +15,8 @@ export interface MemberRoleOptions {
  * The member role of every account of the world as the Member construct synthesizes it, one
  * Member stack per member Region with that Region's shared target and the member's filter.
  *
- * The role gets the grants of every member Region of its account: a role is global (IAM
- * resources are partition-scoped, their ARNs name no Region) while the construct's grants name the
+ * The role gets the grants of every member Region of its account: a role is global (IAM User
+ * Guide, "IAM identifiers": the Region of IAM ARNs is blank) while the construct's grants name the
  * ARNs of the stack's own Region. Today the construct creates the role in one stack of the
  * account (`createRole`) with that stack's Region's grants only, so the hub's calls in the
  * account's other Regions would be refused; until the construct grants every member Region, each
