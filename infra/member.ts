@@ -54,7 +54,8 @@ export interface EcsTrafficMirrorMemberProps {
    */
   readonly hubRoleNamePrefix?: string;
   /**
-   * Whether this stack creates the member role; `false` in the account's other Regions.
+   * Whether this stack creates the member role; `false` in the account's other Regions, whose
+   * stacks then attach this Region's grants to the role by name (deploy them after the first).
    * @default true
    */
   readonly createRole?: boolean;
@@ -65,7 +66,8 @@ export interface EcsTrafficMirrorMemberProps {
  * account's ECS Task State Change events to the hub's bus, and the role the hub assumes — trusted
  * only by the hub's two Lambda roles, only from the organization, only with the external id —
  * with the grants of today's two Lambda roles, in this account. A role is global (IAM) and its
- * name fixed: in an account with several member Regions, create it in one (`createRole`) only.
+ * name fixed: in an account with several member Regions, create it in one (`createRole`); the
+ * stacks of the other Regions attach their Region's grants to it by name.
  */
 export class EcsTrafficMirrorMember extends Construct {
   /** The role the hub assumes (absent when `createRole` is false). */
@@ -100,15 +102,7 @@ export class EcsTrafficMirrorMember extends Construct {
     // bus admits the organization rather than single accounts: EventBridge PutPermission).
     this.rule.addTarget(new targets.EventBus(hubBus));
 
-    if (props.createRole === false) return;
-    const trusted = hubFunctionRoleArns(props.hubAccountId, props.hubRoleNamePrefix ?? DEFAULT_HUB_ROLE_NAME_PREFIX, stack.partition);
-    const role = new iam.Role(this, 'Role', {
-      roleName: props.roleName ?? DEFAULT_MEMBER_ROLE_NAME,
-      description: 'ecs-traffic-mirror: the hub mirrors the ENIs of this account\'s tasks through this role',
-      assumedBy: new iam.PrincipalWithConditions(new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn))), {
-        StringEquals: { 'aws:PrincipalOrgID': props.organizationId, 'sts:ExternalId': props.externalId },
-      }),
-    });
+    const roleName = props.roleName ?? DEFAULT_MEMBER_ROLE_NAME;
     const statements = memberRoleStatements(
       {
         stack,
@@ -119,6 +113,25 @@ export class EcsTrafficMirrorMember extends Construct {
       },
       false,
     );
+    if (props.createRole === false) {
+      // The role is global but these grants name this Region's ARNs (clusters, target, filter):
+      // each Region's stack attaches its own, under a name of its Region, to the role by name.
+      const regionGrants = new iam.Policy(this, 'RegionGrants', {
+        policyName: `${roleName}-${stack.region}`,
+        roles: [iam.Role.fromRoleName(this, 'Role', roleName)],
+        statements,
+      });
+      acknowledgeWildcardResources(regionGrants, statements);
+      return;
+    }
+    const trusted = hubFunctionRoleArns(props.hubAccountId, props.hubRoleNamePrefix ?? DEFAULT_HUB_ROLE_NAME_PREFIX, stack.partition);
+    const role = new iam.Role(this, 'Role', {
+      roleName,
+      description: 'ecs-traffic-mirror: the hub mirrors the ENIs of this account\'s tasks through this role',
+      assumedBy: new iam.PrincipalWithConditions(new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn))), {
+        StringEquals: { 'aws:PrincipalOrgID': props.organizationId, 'sts:ExternalId': props.externalId },
+      }),
+    });
     for (const statement of statements) role.addToPrincipalPolicy(statement);
     acknowledgeWildcardResources(role, statements);
     this.role = role;

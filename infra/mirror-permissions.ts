@@ -270,7 +270,14 @@ export function memberRoleStatements(inputs: MirrorPermissionInputs, stopTasks: 
   for (const statement of [...eventFunctionStatements(inputs, stopTasks), ...reconcileFunctionStatements(inputs)]) {
     if (statement.sid !== undefined && !bySid.has(statement.sid)) bySid.set(statement.sid, statement);
   }
-  return [...bySid.values()];
+  // `ecs-mirror status|reconcile --role-name` checks each member's target and filter before it
+  // sweeps, so that a missing one fails that member alone, naming the variable.
+  const check = new iam.PolicyStatement({
+    sid: 'CheckTargetAndFilter',
+    actions: ['ec2:DescribeTrafficMirrorTargets', 'ec2:DescribeTrafficMirrorFilters'],
+    resources: ['*'],
+  });
+  return [...bySid.values(), check];
 }
 
 /**

@@ -34,6 +34,8 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'Container instances register at run time, so their IDs are unknown here; the ecs:cluster condition scopes DescribeContainerInstances to the configured clusters.',
   DescribeInstancesAndInterfaces:
     'ec2:DescribeInstances and ec2:DescribeNetworkInterfaces support no resource-level permissions; the Service Authorization Reference requires Resource "*". Read to find an instance\'s primary ENI and to tell branch ENIs from task ENIs.',
+  CheckTargetAndFilter:
+    'ec2:DescribeTrafficMirrorTargets and ec2:DescribeTrafficMirrorFilters support no resource-level permissions; the Service Authorization Reference requires Resource "*". Read-only: the CLI checks a member\'s target and filter exist before it sweeps.',
   ListClusters: 'ecs:ListClusters supports no resource-level permissions; it needs Resource "*".',
   AssumeMemberRole:
     'The hub assumes the member role in every member account, which are known only at run time (MIRROR_MEMBERS); the ARN pattern names the one role, and aws:ResourceOrgID limits it to the organization\'s accounts.',

@@ -7,6 +7,7 @@ import { POLICY_PLACEHOLDERS, type ConstructPolicies } from '../src/emulator/iam
 import type { PolicyDocument } from '../src/emulator/iam/policies.js';
 import { EcsTrafficMirror, type EcsTrafficMirrorProps } from './ecs-traffic-mirror.js';
 import { EcsTrafficMirrorMember, type EcsTrafficMirrorMemberProps } from './member.js';
+import { DEFAULT_MEMBER_ROLE_NAME } from '../src/contract/members.js';
 
 export type { ConstructPolicies } from '../src/emulator/iam/construct-policies.js';
 
@@ -62,18 +63,25 @@ export function synthesizeMemberRole(accountId: string, stacks: readonly MemberS
     new EcsTrafficMirrorMember(stack, 'Member', spec.props);
     return { stack, env: { account: accountId, region: spec.region, partition } satisfies DeploymentEnv };
   });
-  const found: SynthesizedMemberRole[] = [];
-  for (const { stack, env } of built) {
+  const trustPolicies: PolicyDocument[] = [];
+  const policies: PolicyDocument[] = [];
+  for (const [index, { stack, env }] of built.entries()) {
     const template = Template.fromStack(stack);
     const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes('MemberRole'));
     for (const [roleId, role] of roles) {
-      const trustPolicy = resolveCfn((role as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties.AssumeRolePolicyDocument, env) as PolicyDocument;
-      found.push({ trustPolicy, policies: [policyOfRole(template, roleId, env)] });
+      trustPolicies.push(resolveCfn((role as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties.AssumeRolePolicyDocument, env) as PolicyDocument);
+      policies.push(policyOfRole(template, roleId, env));
+    }
+    // The other Regions' stacks attach their grants to the role by its name.
+    const roleName = stacks[index]?.props.roleName ?? DEFAULT_MEMBER_ROLE_NAME;
+    const attached = (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[]).filter((policy) => policy.Properties.Roles.includes(roleName));
+    for (const policy of attached) {
+      policies.push({ Version: '2012-10-17', Statement: policy.Properties.PolicyDocument.Statement.map((statement) => resolveCfn(statement, env) as Record<string, unknown>) });
     }
   }
-  if (found.length !== 1) throw new Error(`expected one stack of account ${accountId} to create the member role, found ${found.length}`);
-  const [role] = found as [SynthesizedMemberRole];
-  return role;
+  if (trustPolicies.length !== 1) throw new Error(`expected one stack of account ${accountId} to create the member role, found ${trustPolicies.length}`);
+  const [trustPolicy] = trustPolicies as [PolicyDocument];
+  return { trustPolicy, policies };
 }
 
 function synthesisApp(): App {

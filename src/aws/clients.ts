@@ -93,11 +93,16 @@ const BURST_SECONDS = 10;
  * learned from the throttles. Those calls go through a client with the SDK's retry off, so that
  * every attempt is paced and every throttle is seen; the other calls keep the SDK's adaptive retry.
  */
-export function createEc2Mirroring(settings: AwsClientSettings, config: MirrorConfig, clock: Clock): Ec2Mirroring {
+export interface PacingOptions {
+  /** The limiter's multiplier at a throttle (AdaptiveRateOptions.decrease). */
+  readonly decrease?: number;
+}
+
+export function createEc2Mirroring(settings: AwsClientSettings, config: MirrorConfig, clock: Clock, pacing: PacingOptions = {}): Ec2Mirroring {
   const client = new EC2Client(sdkConfig(settings));
   const rate = config.createRatePerSecond;
   if (rate === undefined) return new SdkEc2Mirroring(client);
-  const pacer = new AdaptiveRateLimiter({ ceilingPerSecond: rate, burst: Math.max(1, Math.floor(rate * BURST_SECONDS)) }, clock);
+  const pacer = new AdaptiveRateLimiter({ ceilingPerSecond: rate, burst: Math.max(1, Math.floor(rate * BURST_SECONDS)), ...pacing }, clock);
   const mutating = new EC2Client({ ...httpConfig(settings), maxAttempts: 1, retryMode: 'standard' });
   return new SdkEc2Mirroring(client, { mutations: { pacer, client: mutating, attempts: settings.maxAttempts, clock } });
 }

@@ -5,6 +5,7 @@ import type { MemberDepsSource } from '../app/members.js';
 import type { MirrorConfig } from '../config/from-env.js';
 import type { HubConfig, MemberSpec } from '../config/members.js';
 import { memberKeyText, type MemberKey } from '../core/member.js';
+import { HUB_LIMITER_DECREASE } from '../contract/queue.js';
 import { systemClock } from '../ports/index.js';
 import { clientSettingsFrom } from './clients.js';
 import { appDepsFor, type ComposeOptions } from './compose.js';
@@ -55,6 +56,7 @@ export function composeMemberDeps(options: ComposeMembersOptions): MemberDepsSou
       };
       deps = appDepsFor(config, {
         ...options,
+        pacing: { decrease: HUB_LIMITER_DECREASE },
         aws: { ...options.aws, region: member.region, credentials: () => sessions.credentialsFor(member) },
       });
       built.set(key, deps);

@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import type { AppDeps } from '../app/deps.js';
 import { KnownSessions } from '../app/known-sessions.js';
 import { systemClock, type Clock, type Logger, type Metrics } from '../ports/index.js';
-import { clientSettingsFrom, clientSettingsProblems, createEc2Mirroring, lazyEcsTasks, type AwsClientSettings } from './clients.js';
+import { clientSettingsFrom, clientSettingsProblems, createEc2Mirroring, lazyEcsTasks, type AwsClientSettings, type PacingOptions } from './clients.js';
 
 export interface ComposeOptions {
   readonly env: Environment;
@@ -12,6 +12,8 @@ export interface ComposeOptions {
   readonly clock?: Clock;
   /** Endpoint, region, credentials: otherwise the SDK's own chain (AWS_ENDPOINT_URL, AWS_REGION…). */
   readonly aws?: Partial<AwsClientSettings>;
+  /** How the create limiter learns its share (a hub's members differ from one account's Lambdas). */
+  readonly pacing?: PacingOptions;
 }
 
 /** The composition root shared by the Lambdas, the CLI and the demo: config, clients, ports. Throws ConfigError. */
@@ -25,7 +27,7 @@ export function appDepsFor(config: MirrorConfig, options: Omit<ComposeOptions, '
   const settings = clientSettingsFrom(config, options.aws);
   return {
     config,
-    ec2: createEc2Mirroring(settings, config, clock),
+    ec2: createEc2Mirroring(settings, config, clock, options.pacing),
     ecs: lazyEcsTasks(settings),
     clock,
     logger: options.logger,

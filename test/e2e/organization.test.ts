@@ -12,7 +12,7 @@ import { QueueDelivery } from '../../src/emulator/event-delivery.js';
 import type { EmulatedRoles } from '../../src/emulator/org/index.js';
 import type { LogAttributes, Logger, Metrics } from '../../src/ports/index.js';
 import { CliRunner } from './support/cli.js';
-import { synthesizedMemberRoles, trustOnly } from './support/member-roles.js';
+import { synthesizedMemberRoles } from './support/member-roles.js';
 import { FAST_TIMING, WAIT_MS } from './support/world.js';
 
 const GOOD = ['222222222222', '333333333333', '444444444444'];
@@ -137,10 +137,6 @@ describe('one hub, members in three accounts and two Regions', () => {
   });
 
   it('ecs-mirror status --accounts --regions --role-name prints one row per account × Region and a total', async () => {
-    // Not under the synthesized grants: status checks the target and the filter first
-    // (DescribeTrafficMirrorTargets, DescribeTrafficMirrorFilters), which the member role does not
-    // grant, so every good member would read "not swept: UnauthorizedOperation". Trust still decides.
-    world.emulator.org.setRoles(trustOnly(roles));
     const env = {
       ...world.env,
       AWS_ENDPOINT_URL: world.emulator.url,
@@ -162,6 +158,8 @@ describe('one hub, members in three accounts and two Regions', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${BROKEN}/us-east-1: not swept`);
     expect(run.stdout + run.stderr).not.toContain('secretAccessKey');
+    // Under the member role as synthesized: the target and filter check is granted too.
+    expect(world.emulator.org.cells.all().flatMap((cell) => cell.iam.denials())).toEqual([]);
   }, 60_000);
 
   it.each([

@@ -80,6 +80,18 @@ describe('hub and spoke: Member', () => {
     template.resourceCountIs('AWS::EC2::TrafficMirrorFilter', 1);
   });
 
+  it("in the account's other Regions, attaches that Region's grants to the role by name, under a name of the Region", () => {
+    const other = new Stack(newApp(), 'MemberUs', { env: { account: MEMBER, region: 'us-east-1' } });
+    new EcsTrafficMirrorMember(other, 'Member', { hubAccountId: HUB, hubRegion: 'us-east-1', organizationId: ORG, externalId: 'mirror-ext', targetId: TARGET, clusters: ['prod'], createRole: false });
+    const regional = Template.fromStack(other);
+    regional.resourceCountIs('AWS::IAM::Role', 1); // the rule's role for the hub's bus only
+    regional.hasResourceProperties('AWS::IAM::Policy', { PolicyName: 'ecs-traffic-mirror-member-us-east-1', Roles: ['ecs-traffic-mirror-member'] });
+    const statements = allStatements(regional);
+    const target = statements.find((s) => s.Action.includes('ec2:CreateTrafficMirrorSession') && s.Resource.some((r) => r.includes('traffic-mirror-target')));
+    expect(target?.Resource).toContain(`arn:aws:ec2:us-east-1:${HUB}:traffic-mirror-target/${TARGET}`);
+    expect(statements.some((s) => s.Action.includes('ecs:DescribeTasks') && s.Resource.some((r) => r.includes(`arn:aws:ecs:us-east-1:${MEMBER}:`)))).toBe(true);
+  });
+
   it('passes the IAM checks of the single-account stack', () => {
     expectIamChecks(app, template);
   });

@@ -15,12 +15,9 @@ export interface MemberRoleOptions {
  * The member role of every account of the world as the Member construct synthesizes it, one
  * Member stack per member Region with that Region's shared target and the member's filter.
  *
- * The role gets the grants of every member Region of its account: a role is global (IAM User
- * Guide, "IAM identifiers": the Region of IAM ARNs is blank) while the construct's grants name the
- * ARNs of the stack's own Region. Today the construct creates the role in one stack of the
- * account (`createRole`) with that stack's Region's grants only, so the hub's calls in the
- * account's other Regions would be refused; until the construct grants every member Region, each
- * Region's stack is synthesized as if it created the role and the role carries each one's policy.
+ * Deployed as docs/organizations.md says: the account's first member Region creates the role
+ * (`createRole`), the others (`createRole: false`) attach their Region's grants to it by name — a
+ * role is global (IAM User Guide, "IAM identifiers") while the grants name each Region's ARNs.
  */
 export function synthesizedMemberRoles(world: OrgWorld, options: MemberRoleOptions = {}): EmulatedRoles {
   const accounts = [...new Set(world.members.map((member) => member.accountId))];
@@ -28,7 +25,7 @@ export function synthesizedMemberRoles(world: OrgWorld, options: MemberRoleOptio
     accounts.map((accountId) => {
       const perRegion = world.members
         .filter((member) => member.accountId === accountId)
-        .map((member) => {
+        .map((member, index) => {
           const mirror = world.mirror.get(memberKeyText(member));
           if (!mirror) throw new Error(`no mirror ids for ${memberKeyText(member)}`);
           const props = {
@@ -39,12 +36,11 @@ export function synthesizedMemberRoles(world: OrgWorld, options: MemberRoleOptio
             targetId: mirror.targetId,
             targetOwnerAccountId: HUB_ACCOUNT,
             filterId: mirror.filterId,
+            createRole: index === 0,
           };
-          return synthesizeMemberRole(accountId, [{ region: member.region, props }]);
+          return { region: member.region, props };
         });
-      const [first] = perRegion;
-      if (!first) throw new Error(`account ${accountId} has no member Region`);
-      const role: SynthesizedMemberRole = { trustPolicy: first.trustPolicy, policies: perRegion.flatMap((synthesized) => synthesized.policies) };
+      const role = synthesizeMemberRole(accountId, perRegion);
       return [`arn:aws:iam::${accountId}:role/${DEFAULT_MEMBER_ROLE_NAME}`, options.edit?.(accountId, role) ?? role];
     }),
   );
@@ -59,9 +55,4 @@ export function withoutStatement(role: SynthesizedMemberRole, sid: string): Synt
   const before = role.policies.flatMap((policy) => policy['Statement'] as unknown[]).length;
   if (policies.flatMap((policy) => policy.Statement).length === before) throw new Error(`no statement ${sid} in the member role`);
   return { ...role, policies };
-}
-
-/** The roles with their trust policies only: their sessions are allowed everything, as without IAM. */
-export function trustOnly(roles: EmulatedRoles): EmulatedRoles {
-  return Object.fromEntries(Object.entries(roles).map(([arn, role]) => [arn, { trustPolicy: role.trustPolicy }]));
 }
