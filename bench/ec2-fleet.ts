@@ -3,11 +3,11 @@
  * the tasks through the same actions a user's tooling calls (RunInstances and
  * RegisterContainerInstance in-process, RunTask with launchType EC2 over HTTP).
  */
-import { RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { launchContainerInstances, type LaunchedContainerInstance } from '../src/emulator/capacity.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
 import { defaultResourcesOf, eniLimitsOf } from '../src/emulator/instances.js';
-import type { EmulatorClients } from '../src/demo/world.js';
+import { runTasksTenAtATime, type EmulatorClients } from '../src/demo/world.js';
 
 export const CAPACITIES = ['fargate', 'ec2'] as const;
 export type CapacityName = (typeof CAPACITIES)[number];
@@ -99,22 +99,7 @@ export async function registerEc2TaskDefinitions(clients: EmulatorClients, famil
 
 /** `count` tasks of one definition, 10 per RunTask; a task that fits nowhere fails with ECS's reasons. */
 export async function runEc2TaskBatch(clients: EmulatorClients, cluster: string, taskDefinition: string, count: number, awsvpcSubnets: string[] | undefined): Promise<string[]> {
-  const arns: string[] = [];
-  for (let left = count; left > 0; left -= 10) {
-    const output = await clients.ecs.send(
-      new RunTaskCommand({
-        cluster,
-        taskDefinition,
-        count: Math.min(10, left),
-        launchType: 'EC2',
-        ...(awsvpcSubnets ? { networkConfiguration: { awsvpcConfiguration: { subnets: awsvpcSubnets, assignPublicIp: 'DISABLED' } } } : {}),
-      }),
-    );
-    const failures = output.failures ?? [];
-    if (failures.length > 0) throw new Error(`RunTask placed ${output.tasks?.length ?? 0} of ${Math.min(10, left)}: ${failures.map((f) => f.reason).join(', ')}`);
-    arns.push(...(output.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
-  }
-  return arns;
+  return runTasksTenAtATime(clients, { cluster, taskDefinition, launchType: 'EC2', awsvpcSubnets, requirePlaced: true }, count);
 }
 
 /**

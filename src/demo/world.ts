@@ -60,17 +60,35 @@ export async function createFargateService(clients: EmulatorClients, cluster: st
 }
 
 export async function runFargateTasks(clients: EmulatorClients, cluster: string, taskDefinition: string, count: number, subnets: string[]): Promise<string[]> {
+  return runTasksTenAtATime(clients, { cluster, taskDefinition, launchType: 'FARGATE', awsvpcSubnets: subnets }, count);
+}
+
+export interface RunTasksInput {
+  readonly cluster: string;
+  readonly taskDefinition: string;
+  readonly launchType: 'FARGATE' | 'EC2';
+  /** The awsvpc subnets; none for bridge and host tasks. */
+  readonly awsvpcSubnets?: readonly string[] | undefined;
+  /** Fail when ECS places fewer tasks than asked, with its reasons. */
+  readonly requirePlaced?: boolean;
+}
+
+/** `count` tasks of one definition, 10 per RunTask (its most per call, ECS API reference). */
+export async function runTasksTenAtATime(clients: EmulatorClients, input: RunTasksInput, count: number): Promise<string[]> {
   const arns: string[] = [];
   for (let left = count; left > 0; left -= 10) {
+    const asked = Math.min(10, left);
     const output = await clients.ecs.send(
       new RunTaskCommand({
-        cluster,
-        taskDefinition,
-        count: Math.min(10, left),
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: 'DISABLED' } },
+        cluster: input.cluster,
+        taskDefinition: input.taskDefinition,
+        count: asked,
+        launchType: input.launchType,
+        ...(input.awsvpcSubnets ? { networkConfiguration: { awsvpcConfiguration: { subnets: [...input.awsvpcSubnets], assignPublicIp: 'DISABLED' } } } : {}),
       }),
     );
+    const failures = output.failures ?? [];
+    if (input.requirePlaced && failures.length > 0) throw new Error(`RunTask placed ${output.tasks?.length ?? 0} of ${asked}: ${failures.map((f) => f.reason).join(', ')}`);
     arns.push(...(output.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
   }
   return arns;

@@ -48,6 +48,11 @@ export interface ContainerInstanceRecord {
   readonly capacityProviderName?: string;
 }
 
+/** The state of a container instance just registered, by its agent or by Managed Instances: ACTIVE, connected, nothing placed. */
+export function freshRegistration(registered: Resources, now: number): Pick<ContainerInstanceRecord, 'registered' | 'remaining' | 'status' | 'agentConnected' | 'registeredAt' | 'updatedAt' | 'version'> {
+  return { registered, remaining: registered, status: 'ACTIVE', agentConnected: true, registeredAt: now, updatedAt: now, version: 0 };
+}
+
 /** EC2 placement uses only instances the cluster's owner registered: a Managed Instance serves its provider's tasks (*inferred*). */
 export const registeredByAgent = (record: ContainerInstanceRecord): boolean => record.capacityProviderName === undefined;
 

@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { defaultResourcesOf, eniLimitsOf } from '../instances.js';
 import type { Capacity, ContainerInstanceRecord, PlacementFailure } from './container-instances.js';
-import { newTrunkAttachmentId } from './container-instances.js';
+import { freshRegistration, newTrunkAttachmentId } from './container-instances.js';
 import { invalidParameter } from './errors.js';
 import { longTaskId } from './ids.js';
 import type { AwsVpcSettings, ClusterRecord, TaskDefinitionRecord } from './model.js';
@@ -117,13 +117,7 @@ export class ManagedInstances {
       arn: `arn:aws:ecs:${context.region}:${context.accountId}:container-instance/${provider.cluster.clusterName}/${id}`,
       cluster: provider.cluster,
       instance,
-      registered,
-      remaining: registered,
-      status: 'ACTIVE',
-      agentConnected: true,
-      registeredAt: now,
-      updatedAt: now,
-      version: 0,
+      ...freshRegistration(registered, now),
       attributes: [
         { name: 'ecs.availability-zone', value: instance.availabilityZone },
         { name: 'ecs.instance-type', value: instanceType },

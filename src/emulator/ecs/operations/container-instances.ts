@@ -15,6 +15,7 @@ import {
 } from '../input.js';
 import {
   containerInstanceView,
+  freshRegistration,
   newTrunkAttachmentId,
   type ContainerInstanceRecord,
   type Resources,
@@ -144,13 +145,7 @@ export const registerContainerInstance: Operation = (runtime, input) => {
     arn: containerInstanceArn(runtime, cluster, id),
     cluster,
     instance,
-    registered,
-    remaining: registered,
-    status: 'ACTIVE',
-    agentConnected: true,
-    registeredAt: now,
-    updatedAt: now,
-    version: 0,
+    ...freshRegistration(registered, now),
     attributes: [...builtIn, ...requested.filter((attribute) => !names.has(attribute.name))],
     versionInfo: versionInfo
       ? Object.fromEntries(Object.entries(versionInfo).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
