@@ -115,9 +115,11 @@ export class EcsTrafficMirrorMember extends Construct {
     );
     if (props.createRole === false) {
       // The role is global but these grants name this Region's ARNs (clusters, target, filter):
-      // each Region's stack attaches its own, under a name of its Region, to the role by name.
-      const regionGrants = new iam.Policy(this, 'RegionGrants', {
-        policyName: `${roleName}-${stack.region}`,
+      // each Region's stack attaches its own to the role by name. A managed policy, because a
+      // role's inline policies share 10,240 characters (IAM quotas) and one Region's grants take
+      // about 2,800; a role takes 10 managed policies (up to 20 on request), each up to 6,144.
+      const regionGrants = new iam.ManagedPolicy(this, 'RegionGrants', {
+        managedPolicyName: `${roleName}-${stack.region}`,
         roles: [iam.Role.fromRoleName(this, 'Role', roleName)],
         statements,
       });

@@ -72,9 +72,9 @@ export function synthesizeMemberRole(accountId: string, stacks: readonly MemberS
       trustPolicies.push(resolveCfn((role as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties.AssumeRolePolicyDocument, env) as PolicyDocument);
       policies.push(policyOfRole(template, roleId, env));
     }
-    // The other Regions' stacks attach their grants to the role by its name.
+    // The other Regions' stacks attach their grants to the role by its name (managed policies).
     const roleName = stacks[index]?.props.roleName ?? DEFAULT_MEMBER_ROLE_NAME;
-    const attached = (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[]).filter((policy) => policy.Properties.Roles.includes(roleName));
+    const attached = (Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as PolicyResource[]).filter((policy) => policy.Properties.Roles.includes(roleName));
     for (const policy of attached) {
       policies.push({ Version: '2012-10-17', Statement: policy.Properties.PolicyDocument.Statement.map((statement) => resolveCfn(statement, env) as Record<string, unknown>) });
     }

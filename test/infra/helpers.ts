@@ -90,9 +90,10 @@ export function statementsOfRole(template: Template, roleIdPart: string): FlatSt
     }));
 }
 
-/** Every statement of every IAM policy in the template (policies and inline role policies). */
+/** Every statement of every IAM policy in the template (policies, managed policies and inline role policies). */
 export function allStatements(template: Template): FlatStatement[] {
-  const fromPolicies = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+  const policies = { ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') };
+  const fromPolicies = Object.values(policies).flatMap(
     (policy) => (policy as { Properties: { PolicyDocument: { Statement: RawStatement[] } } }).Properties.PolicyDocument.Statement,
   );
   const fromRoles = Object.values(template.findResources('AWS::IAM::Role')).flatMap((role) =>

@@ -85,7 +85,7 @@ describe('hub and spoke: Member', () => {
     new EcsTrafficMirrorMember(other, 'Member', { hubAccountId: HUB, hubRegion: 'us-east-1', organizationId: ORG, externalId: 'mirror-ext', targetId: TARGET, clusters: ['prod'], createRole: false });
     const regional = Template.fromStack(other);
     regional.resourceCountIs('AWS::IAM::Role', 1); // the rule's role for the hub's bus only
-    regional.hasResourceProperties('AWS::IAM::Policy', { PolicyName: 'ecs-traffic-mirror-member-us-east-1', Roles: ['ecs-traffic-mirror-member'] });
+    regional.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'ecs-traffic-mirror-member-us-east-1', Roles: ['ecs-traffic-mirror-member'] });
     const statements = allStatements(regional);
     const target = statements.find((s) => s.Action.includes('ec2:CreateTrafficMirrorSession') && s.Resource.some((r) => r.includes('traffic-mirror-target')));
     expect(target?.Resource).toContain(`arn:aws:ec2:us-east-1:${HUB}:traffic-mirror-target/${TARGET}`);
