@@ -1,4 +1,5 @@
-import type { Door, TaskEni, TaskSnapshot } from '../core/task.js';
+import { doorOf } from '../core/door.js';
+import type { TaskEni, TaskSnapshot } from '../core/task.js';
 import type { EniStatus } from './reconcile.js';
 
 /**
@@ -101,15 +102,14 @@ export function instanceSessionsOf(doors: readonly TaskDoor[]): InstanceSessionC
     .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.sessionId.localeCompare(b.sessionId));
 }
 
-/** The door facts of a status, from the (door-resolved) task it belongs to. */
+/** The door facts of a status, from the (door-resolved) task it belongs to, as decide sees them (doorOf). */
 export function withDoorOf(status: EniStatus, task: TaskSnapshot | undefined): EniStatus {
-  const eni = task?.enis.find((candidate) => candidate.networkInterfaceId === status.networkInterfaceId);
-  const door: Door = eni?.door ?? 'task-eni';
-  const containerInstanceArn = eni?.containerInstanceArn ?? task?.containerInstanceArn;
+  if (task === undefined) return { ...status, door: 'task-eni' };
+  const { kind, instance } = doorOf(task, status.networkInterfaceId);
   return {
     ...status,
-    door,
-    ...(containerInstanceArn === undefined ? {} : { containerInstanceArn }),
-    ...(eni?.instanceId === undefined ? {} : { instanceId: eni.instanceId }),
+    door: kind,
+    ...(instance === undefined ? {} : { containerInstanceArn: instance.containerInstanceArn }),
+    ...(instance?.instanceId === undefined ? {} : { instanceId: instance.instanceId }),
   };
 }

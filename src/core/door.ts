@@ -140,8 +140,9 @@ function instanceEniOf(task: TaskSnapshot, facts: HostFacts): TaskEni {
 /**
  * The door of one ENI of a (resolved) task, as decide takes it. `unsupportedHosts`: container
  * instances known not to mirror, with why — one failed create per instance, not one per task.
+ * No ENI id: the task's entry without one (an instance door whose ENI could not be read).
  */
-export function doorOf(task: TaskSnapshot, networkInterfaceId: string, unsupportedHosts: ReadonlyMap<string, string> = new Map()): EniDoor {
+export function doorOf(task: TaskSnapshot, networkInterfaceId: string | undefined, unsupportedHosts: ReadonlyMap<string, string> = new Map()): EniDoor {
   const eni = task.enis.find((candidate) => candidate.networkInterfaceId === networkInterfaceId);
   const kind = eni?.door ?? 'task-eni';
   const containerInstanceArn = eni?.containerInstanceArn ?? task.containerInstanceArn;
